@@ -1,0 +1,126 @@
+// The model's state as plain, JSON-compatible objects: what `snapshot()` returns, what the
+// views render, and what tests compare. Times are seconds since the epoch, as in the events.
+import type { ExceptionInfo, ExitReporter, Role, Site, StartMethod } from '../protocol/events';
+
+export type { ExceptionInfo, ExitReporter, Role, Site, StartMethod };
+
+/**
+ * Where a process is in its life, as far as the collector knows.
+ * - starting: its parent started it; it has not said hello yet
+ * - running: it said hello and no exit record arrived yet
+ * - exited: ended with code 0 (or an unknown code and no error)
+ * - failed: ended with a non-zero code or with an exception
+ * - killed: ended by a signal
+ * - lost: its stream closed and nobody reported how it ended
+ */
+export type ProcessState = 'starting' | 'running' | 'exited' | 'failed' | 'killed' | 'lost';
+
+export const PROCESS_STATES: readonly ProcessState[] = ['starting', 'running', 'exited', 'failed', 'killed', 'lost'];
+
+/** How a session came to be: a "Run Python File" terminal, a debug session, or a saved file. */
+export type SessionKind = 'run' | 'debug' | 'replay';
+
+/** The one exit record the model keeps per process, merged from every reporter. */
+export interface ExitSnapshot {
+  /** multiprocessing's convention: negative = killed by that signal; null = unknown. */
+  readonly exitcode: number | null;
+  /** Signal name (e.g. SIGKILL), reported or derived from a negative exit code. */
+  readonly signal: string | null;
+  /** The exception `run()` raised, as the process itself reported it. */
+  readonly exception: ExceptionInfo | null;
+  /** Who contributed to this record: self, parent, launcher (the collector only when nobody else spoke). */
+  readonly reporters: readonly ExitReporter[];
+  /** When the process ended (earliest report). */
+  readonly t: number;
+}
+
+/** A parent's terminate() or kill() of this process. */
+export interface SignalRequest {
+  readonly method: 'terminate' | 'kill';
+  readonly signal: string;
+  readonly byPid: number;
+  readonly t: number;
+}
+
+/** The last join() a parent did on this process. */
+export interface JoinInfo {
+  readonly byPid: number;
+  /** Seconds join() blocked. */
+  readonly waited: number;
+  readonly timeout: number | null;
+  /** True when join() returned on its timeout with the process still alive. */
+  readonly alive: boolean;
+  readonly t: number;
+}
+
+/** What the process said about itself in its hello. */
+export interface InterpreterInfo {
+  readonly python: string;
+  readonly runtime: string;
+  readonly executable: string | null;
+  readonly argv: readonly string[] | null;
+  readonly cwd: string | null;
+  readonly platform: string | null;
+}
+
+export interface RuntimeErrorInfo {
+  readonly where: string;
+  readonly message: string;
+  readonly t: number;
+}
+
+export interface ProcessSnapshot {
+  /** Unique within the session: the pid, or `pid#n` when the OS reused a pid in the same run. */
+  readonly key: string;
+  readonly pid: number;
+  /** Key of the parent in the tree; null for a root of the session. */
+  readonly parentKey: string | null;
+  /** The process that called start() (for forkserver children this is not the OS parent). */
+  readonly logicalParentPid: number | null;
+  /** The OS parent, from the process's hello. */
+  readonly osParentPid: number | null;
+  /** Id of the Process object (`<creator pid>-<n>`), when a parent reported creating it. */
+  readonly proc: string | null;
+  readonly name: string;
+  readonly role: Role | null;
+  readonly startMethod: StartMethod | null;
+  /** Qualified name of the target function (or of the subclass's run()). */
+  readonly target: string | null;
+  readonly className: string | null;
+  readonly daemon: boolean | null;
+  /** Bounded repr of the arguments, when the runtime captured them. */
+  readonly args: string | null;
+  /** Where the user's code created the Process. */
+  readonly site: Site | null;
+  readonly state: ProcessState;
+  /** True while the process's event stream is open. */
+  readonly connected: boolean;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+  readonly exit: ExitSnapshot | null;
+  readonly signalled: SignalRequest | null;
+  readonly joined: JoinInfo | null;
+  /** Process.close() was called on it. */
+  readonly closed: boolean;
+  readonly interpreter: InterpreterInfo | null;
+  readonly runtimeErrors: readonly RuntimeErrorInfo[];
+}
+
+export interface SessionSnapshot {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: SessionKind;
+  readonly startedAt: number;
+  /** When the session ended (its launcher's stream closed, or its debug session stopped). */
+  readonly endedAt: number | null;
+  /** The `python -m mpscope run` launcher, which is not shown as a process. */
+  readonly launcherPid: number | null;
+  /** Every process, in order of first appearance. */
+  readonly processes: readonly ProcessSnapshot[];
+  /** Events the model applied. */
+  readonly events: number;
+  /** Events that referred to something the model could not place (counted, not applied). */
+  readonly ignoredEvents: number;
+  /** Runtime errors reported by streams that are not processes of the tree (the launcher). */
+  readonly runtimeErrors: readonly RuntimeErrorInfo[];
+}

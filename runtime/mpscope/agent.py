@@ -1,0 +1,183 @@
+"""The agent: mpscope's presence inside one process of the user's program.
+
+It knows who this process is (role, name, start method), owns the event stream,
+and adds the envelope (``v``, ``kind``, ``t``, ``pid``) to every event. The hooks
+only call ``emit``; they never touch the stream.
+
+Who a process is may only become clear after start-up (a spawned child learns
+its name when its Process object arrives; a resource tracker when its ``main``
+runs), so the ``hello`` can be deferred: events wait in the stream's queue
+until ``announce`` opens it. ``finish`` announces with a fallback role at the
+latest.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from mpscope import PROTOCOL_VERSION, __version__
+from mpscope import events as ev
+from mpscope.bounded import clip
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Protocol
+
+    class EventStream(Protocol):
+        """What the agent needs from a stream (``transport.Stream``, or the launcher's local one)."""
+
+        def open(self, hello: Dict[str, Any]) -> None: ...
+
+        def send(self, event: Dict[str, Any], urgent: bool = True) -> None: ...
+
+        def flush(self, timeout: float) -> bool: ...
+
+        def silence(self) -> None: ...
+
+        def reset_after_fork(self) -> None: ...
+
+#: Flush deadline at the end of a process: never delay an exit by more than this.
+EXIT_FLUSH_TIMEOUT = 2.0
+
+# How this process came to be; decides the fallback role and the start method.
+ORIGIN_EXEC = "exec"  # a fresh interpreter (the program, or one it started)
+ORIGIN_SPAWN = "spawn"  # multiprocessing spawn child (--multiprocessing-fork)
+ORIGIN_MP_FORK = "mp-fork"  # forked by multiprocessing's fork start method
+ORIGIN_FORKSERVER = "forkserver"  # forked by the forkserver
+ORIGIN_FORK = "fork"  # a bare os.fork()
+
+_FALLBACK_ROLE = {
+    ORIGIN_EXEC: ev.ROLE_MAIN,
+    ORIGIN_SPAWN: ev.ROLE_PROCESS,
+    ORIGIN_MP_FORK: ev.ROLE_PROCESS,
+    ORIGIN_FORKSERVER: ev.ROLE_PROCESS,
+    ORIGIN_FORK: ev.ROLE_FORK,
+}
+
+_START_METHOD = {
+    ORIGIN_SPAWN: ev.START_SPAWN,
+    ORIGIN_MP_FORK: ev.START_FORK,
+    ORIGIN_FORKSERVER: ev.START_FORKSERVER,
+}
+
+
+def python_version() -> str:
+    major, minor, micro, level, serial = sys.version_info
+    text = "%d.%d.%d" % (major, minor, micro)
+    if level != "final":
+        text += {"alpha": "a", "beta": "b", "candidate": "rc"}.get(level, level) + str(serial)
+    return text
+
+
+class Agent:
+    def __init__(self, stream: "EventStream", origin: str = ORIGIN_EXEC, capture_args: bool = False) -> None:
+        self.stream = stream
+        self.origin = origin
+        self.capture_args = capture_args
+        self.announced = False
+        self.muted = False
+        self.role: "Optional[str]" = None
+        # Taken now, not at hello time: a deferred hello may come after the parent
+        # exited, when the process has been re-parented (ppid 1).
+        self.ppid = os.getppid()
+
+    # -- identity --------------------------------------------------------
+
+    @property
+    def start_method(self) -> "Optional[str]":
+        return _START_METHOD.get(self.origin)
+
+    def announce(self, role: "Optional[str]" = None, name: "Optional[str]" = None) -> None:
+        """Say hello (once per process) and open the stream."""
+        if self.announced or self.muted:
+            return
+        self.announced = True
+        chosen = role or _FALLBACK_ROLE.get(self.origin) or ev.ROLE_MAIN
+        self.role = chosen
+        self.stream.open(self.hello(chosen, name))
+
+    def hello(self, role: str, name: "Optional[str]" = None) -> "Dict[str, Any]":
+        """The hello event of this process, without the token (the stream adds it)."""
+        hello = self.envelope(ev.HELLO)
+        hello["ppid"] = self.ppid
+        hello["role"] = role
+        if self.start_method is not None:
+            hello["start_method"] = self.start_method
+        if name is not None:
+            hello["name"] = clip(name, ev.MAX_NAME)
+        hello["python"] = python_version()
+        hello["executable"] = clip(sys.executable or "", ev.MAX_PATH)
+        hello["argv"] = [clip(arg, ev.MAX_ARG) for arg in _argv()[: ev.MAX_ARGV_ITEMS]]
+        try:
+            hello["cwd"] = clip(os.getcwd(), ev.MAX_PATH)
+        except OSError:
+            pass
+        hello["platform"] = sys.platform
+        hello["runtime"] = __version__
+        return hello
+
+    def mute(self) -> None:
+        """This process will say nothing (the launcher itself, a child about to exec)."""
+        self.muted = True
+        self.stream.silence()
+
+    def after_fork_in_child(self, origin: str) -> None:
+        self.origin = origin
+        self.announced = False
+        self.role = None
+        self.ppid = os.getppid()
+        self.stream.reset_after_fork()
+
+    # -- events ------------------------------------------------------------
+
+    def envelope(self, kind: str) -> "Dict[str, Any]":
+        return {"v": PROTOCOL_VERSION, "kind": kind, "t": time.time(), "pid": os.getpid()}
+
+    def emit(self, kind: str, fields: "Dict[str, Any]", urgent: bool = True) -> None:
+        if self.muted:
+            return
+        event = self.envelope(kind)
+        event.update(fields)
+        self.stream.send(event, urgent)
+
+    def report_error(self, where: str, message: str) -> None:
+        self.emit(ev.RUNTIME_ERROR, {"where": clip(where, ev.MAX_WHERE), "message": clip(message, ev.MAX_ERROR_MESSAGE)})
+
+    def flush(self, timeout: float = EXIT_FLUSH_TIMEOUT) -> bool:
+        return self.stream.flush(timeout)
+
+    def finish(self) -> None:
+        """At the end of a process: announce if nobody did, send what is queued, close the stream.
+
+        Closing explicitly keeps a socket left to the garbage collector from
+        printing a ResourceWarning at exit (``-W default``, ``-X dev``, pytest).
+        Multiprocessing has joined and reported every child by now (its atexit
+        handler runs before ours).
+        """
+        if self.muted:
+            return
+        self.announce()
+        self.flush()
+        self.stream.silence()
+
+
+def _argv() -> "List[str]":
+    argv = getattr(sys, "argv", None)
+    if not isinstance(argv, list):
+        return []
+    return [arg if isinstance(arg, str) else str(arg) for arg in argv]
+
+
+_current: "Optional[Agent]" = None
+
+
+def current() -> "Optional[Agent]":
+    """The agent of this process, or None when mpscope is not active here."""
+    return _current
+
+
+def set_current(agent: "Optional[Agent]") -> None:
+    global _current
+    _current = agent

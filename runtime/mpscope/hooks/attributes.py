@@ -1,0 +1,54 @@
+"""Observing an attribute assignment without wrapping the method that makes it.
+
+An ``ObservedAttribute`` is a data descriptor put on a class. Values still live
+in the instance ``__dict__`` (``vars()`` shows them as before); each assignment
+is reported to a callback with the previous value, after it took effect. The
+frame of ``__set__`` exists only during the assignment, which cannot fail.
+"""
+
+from __future__ import annotations
+
+from mpscope.guard import Hook
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+    OnSet = Callable[[Any, Any, Any], None]
+
+
+class ObservedAttribute:
+    def __init__(self, name: str, on_set: "OnSet", hook: Hook) -> None:
+        self.name = name
+        self._on_set = on_set
+        self._hook = hook
+
+    def __get__(self, obj: "Any", objtype: "Any" = None) -> "Any":
+        if obj is None:
+            return self
+        try:
+            return obj.__dict__[self.name]
+        except KeyError:
+            raise AttributeError("%r object has no attribute %r" % (type(obj).__name__, self.name)) from None
+
+    def __set__(self, obj: "Any", value: "Any") -> None:
+        state = obj.__dict__
+        previous = state.get(self.name)
+        state[self.name] = value
+        if self._hook.enabled:
+            self._hook.run(self._on_set, obj, previous, value)
+
+    def __delete__(self, obj: "Any") -> None:
+        try:
+            del obj.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+
+
+def observe_attribute(cls: type, name: str, on_set: "OnSet", hook: Hook) -> None:
+    """Report assignments of ``instance.name`` for instances of ``cls`` (once)."""
+    if isinstance(cls.__dict__.get(name), ObservedAttribute):
+        return
+    if name in cls.__dict__:
+        raise TypeError("%s.%s is a class attribute; cannot observe it" % (cls.__name__, name))
+    setattr(cls, name, ObservedAttribute(name, on_set, hook))

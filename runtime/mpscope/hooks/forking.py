@@ -1,0 +1,56 @@
+"""What a forked child is, decided in ``os.register_at_fork(after_in_child=...)``.
+
+The hook runs inside ``os.fork()``, so the frame above it is the code that
+forked: multiprocessing's fork Popen, the forkserver, ``subprocess`` (about to
+exec, with a ``preexec_fn``), or anything else (a bare ``os.fork()``). In every
+case the child drops the parent's socket and queue; only a bare fork says hello
+at once, multiprocessing children wait for their Process object.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from mpscope import agent as _agent
+from mpscope import events as ev
+from mpscope.guard import Hook
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import FrameType
+    from typing import Optional
+
+_hook = Hook("os.fork")
+_installed = False
+
+_ORIGIN_OF_FORKER = {
+    "multiprocessing.popen_fork": _agent.ORIGIN_MP_FORK,
+    "multiprocessing.forkserver": _agent.ORIGIN_FORKSERVER,
+}
+
+
+def install() -> None:
+    global _installed
+    if _installed or not hasattr(os, "register_at_fork"):
+        return
+    os.register_at_fork(after_in_child=_after_in_child)
+    _installed = True
+
+
+def _after_in_child() -> None:
+    if _hook.enabled:
+        _hook.run(_child_begins, sys._getframe(1))
+
+
+def _child_begins(forker: "Optional[FrameType]") -> None:
+    agent = _agent.current()
+    if agent is None:
+        return
+    module = forker.f_globals.get("__name__") if forker is not None else None
+    origin = _ORIGIN_OF_FORKER.get(module or "", _agent.ORIGIN_FORK)
+    agent.after_fork_in_child(origin)
+    if module == "subprocess":
+        agent.mute()  # the child execs a new program; if that is Python, it says hello itself
+    elif origin == _agent.ORIGIN_FORK:
+        agent.announce(ev.ROLE_FORK)

@@ -1,0 +1,299 @@
+"""The life of a multiprocessing Process, seen from its parent and from itself.
+
+mpscope never wraps a multiprocessing method the user calls. A wrapper would add
+a frame to every traceback that passes through it: the "bootstrapping phase"
+RuntimeError of a missing main guard, a pickling error under spawn, a Ctrl-C in
+``join()``. Instead it observes points that are reached only once the work has
+succeeded, and that cannot raise:
+
+* ``_dangling.add(self)``: the last line of ``BaseProcess.__init__`` (creation
+  site, target, arguments);
+* ``_children.add(self)``: the last line of a successful ``start()``
+  (``process.created`` + ``process.started``);
+* ``_children.discard(self)``: called by ``join()`` once the child is gone and by
+  ``close()`` once closed (``process.joined``, ``process.closed``);
+* the Popen side (``hooks/popen.py``): the assignment of ``returncode`` (exit
+  records) and the lookups of ``wait``/``terminate``/``kill`` made by
+  ``BaseProcess.join``/``terminate``/``kill``;
+* in the child: ``util._close_stdin``, which ``_bootstrap`` calls before
+  ``run()``, says hello; the ``name`` getter, which ``_bootstrap`` reads only in
+  its exception handler, records the exception ``run()`` raised; and
+  ``util._flush_std_streams``, the last call of ``_bootstrap``, sends the exit
+  record and flushes synchronously (children end with ``os._exit``).
+
+Each observer checks that its caller is the expected multiprocessing code
+(``f_code`` identity), so user code touching the same objects is ignored.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+import time
+from _weakrefset import WeakSet
+
+from mpscope import agent as _agent
+from mpscope import events as ev
+from mpscope.bounded import clip, safe_repr
+from mpscope.exits import exception_record, exit_record
+from mpscope.guard import Hook
+from mpscope.notes import Notes
+from mpscope.roles import describe_target, qualified_name, role_for_target
+from mpscope.userframes import caller_site
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import CodeType, FrameType, ModuleType
+    from typing import Any, Callable, Dict, Optional
+
+_created_hook = Hook("process.__init__")
+_start_hook = Hook("process.start")
+_join_hook = Hook("process.join")
+_close_hook = Hook("process.close")
+_child_hook = Hook("process.child")
+_exception_hook = Hook("process.exception")
+_child_exit_hook = Hook("process.child-exit")
+
+_notes = Notes()
+_proc_numbers = itertools.count(1)
+
+_process_module: "Any" = None
+
+
+class _Codes:
+    """Code objects of BaseProcess methods, for observers that check who called them."""
+
+    join: "Optional[CodeType]" = None
+    close: "Optional[CodeType]" = None
+    terminate: "Optional[CodeType]" = None
+    kill: "Optional[CodeType]" = None
+    bootstrap: "Optional[CodeType]" = None
+
+
+codes = _Codes()
+
+_START_METHOD_OF_POPEN = {
+    "multiprocessing.popen_fork": ev.START_FORK,
+    "multiprocessing.popen_spawn_posix": ev.START_SPAWN,
+    "multiprocessing.popen_spawn_win32": ev.START_SPAWN,
+    "multiprocessing.popen_forkserver": ev.START_FORKSERVER,
+}
+
+
+# -- observed containers ------------------------------------------------------
+
+
+class _ObservedDangling(WeakSet):  # type: ignore[type-arg]
+    """``multiprocessing.process._dangling``: every Process object ever constructed."""
+
+    def add(self, item: "Any") -> None:
+        WeakSet.add(self, item)
+        if _created_hook.enabled:
+            _created_hook.run(_on_constructed, item, sys._getframe(1))
+
+
+class _ObservedChildren(set):  # type: ignore[type-arg]
+    """``multiprocessing.process._children``: the started, not yet joined children."""
+
+    def add(self, item: "Any") -> None:
+        set.add(self, item)
+        if _start_hook.enabled:
+            _start_hook.run(_on_started, item)
+
+    def discard(self, item: "Any") -> None:
+        set.discard(self, item)
+        code = sys._getframe(1).f_code
+        if code is codes.join:
+            _join_hook.run(_on_joined, item, sys._getframe(1))
+        elif code is codes.close:
+            _close_hook.run(_on_closed, item)
+
+
+# -- patching -------------------------------------------------------------------
+
+
+def patch_process_module(module: "Any") -> None:
+    """Called once ``multiprocessing.process`` is imported."""
+    global _process_module
+    base = module.BaseProcess
+    if isinstance(module._children, _ObservedChildren):
+        return  # already patched (install() called twice)
+    _process_module = module
+    codes.join = base.join.__code__
+    codes.close = base.close.__code__
+    codes.terminate = base.terminate.__code__
+    codes.kill = base.kill.__code__
+    codes.bootstrap = base._bootstrap.__code__
+
+    dangling = _ObservedDangling()
+    for item in list(module._dangling):
+        WeakSet.add(dangling, item)
+    module._dangling = dangling
+    module._children = _ObservedChildren(module._children)
+
+    name = base.__dict__["name"]
+    original_getter = name.fget
+
+    def name_getter(self: "Any") -> "Any":
+        # _bootstrap reads self.name only to print "Process <name>:" above the
+        # traceback of the exception run() raised: that is the moment to record it.
+        if sys.exc_info()[0] is not None and sys._getframe(1).f_code is codes.bootstrap:
+            _exception_hook.run(_on_run_failed, self, sys.exc_info()[1])
+        return original_getter(self)
+
+    name_getter.__name__ = original_getter.__name__
+    name_getter.__qualname__ = original_getter.__qualname__
+    name_getter.__doc__ = original_getter.__doc__
+    base.name = property(name_getter, name.fset, name.fdel, name.__doc__)
+
+
+def patch_util_module(util: "Any") -> None:
+    """Called once ``multiprocessing.util`` is imported."""
+    if getattr(util._flush_std_streams, "_mpscope_observer", False):
+        return
+    util._close_stdin = _observe_calls_from_bootstrap(util._close_stdin, _child_hook, _on_child_begins)
+    util._flush_std_streams = _observe_calls_from_bootstrap(util._flush_std_streams, _child_exit_hook, _on_child_exit)
+
+
+def _observe_calls_from_bootstrap(
+    original: "Callable[[], None]", hook: Hook, observer: "Callable[[FrameType], None]"
+) -> "Callable[[], None]":
+    """``original``, followed by ``observer(frame)`` when the caller is ``BaseProcess._bootstrap``."""
+
+    def function() -> None:
+        original()
+        caller = sys._getframe(1)
+        if caller.f_code is codes.bootstrap and hook.enabled:
+            hook.run(observer, caller)
+
+    function.__name__ = original.__name__
+    function.__qualname__ = original.__qualname__
+    function.__doc__ = original.__doc__
+    function._mpscope_observer = True  # type: ignore[attr-defined]
+    return function
+
+
+# -- parent side ----------------------------------------------------------------
+
+
+def new_proc_id() -> str:
+    """``<creator pid>-<n>``: unique in the run, links process.created to process.started."""
+    return "%d-%d" % (os.getpid(), next(_proc_numbers))
+
+
+def _on_constructed(process: "Any", init_frame: "FrameType") -> None:
+    notes = _notes.of(process)
+    target = getattr(process, "_target", None)
+    notes["target"] = describe_target(process, target)
+    notes["role"] = role_for_target(target)
+    notes["site"] = caller_site(init_frame, constructing=process)
+    agent = _agent.current()
+    if agent is not None and agent.capture_args:
+        notes["args"] = safe_repr((getattr(process, "_args", ()), getattr(process, "_kwargs", {})), ev.MAX_ARGS_REPR)
+
+
+def _on_started(process: "Any") -> None:
+    agent = _agent.current()
+    if agent is None:
+        return
+    popen = process._popen
+    notes = _notes.of(process)
+    proc = new_proc_id()
+    notes["proc"] = proc
+    notes["pid"] = popen.pid
+    if "role" not in notes:  # constructed before mpscope was installed
+        notes["role"] = ev.ROLE_PROCESS
+        notes["site"] = caller_site(sys._getframe(1))
+    method = (
+        _START_METHOD_OF_POPEN.get(type(popen).__module__)
+        or getattr(process, "_start_method", None)
+        or (ev.START_SPAWN if sys.platform == "win32" else ev.START_FORK)
+    )
+    created: "Dict[str, Any]" = {
+        "proc": proc,
+        "name": clip(str(process._name), ev.MAX_NAME),
+        "daemon": bool(process._config.get("daemon", False)),
+        "role": notes["role"],
+        "class": qualified_name(type(process)),
+        "start_method": method,
+    }
+    for key in ("target", "site", "args"):
+        if notes.get(key) is not None:
+            created[key] = notes[key]
+    agent.emit(ev.PROCESS_CREATED, created)
+    agent.emit(ev.PROCESS_STARTED, {"proc": proc, "child_pid": popen.pid})
+
+
+def note_join_started(process: "Any") -> None:
+    """Called by the Popen observer when ``join()`` starts waiting."""
+    _notes.of(process)["join_started"] = time.monotonic()
+
+
+def _on_joined(process: "Any", join_frame: "FrameType") -> None:
+    agent = _agent.current()
+    if agent is None:
+        return
+    notes = _notes.of(process)
+    started = notes.pop("join_started", None)
+    waited = max(0.0, time.monotonic() - started) if started is not None else 0.0
+    timeout = join_frame.f_locals.get("timeout")
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
+        timeout = None
+    pid = process._popen.pid if process._popen is not None else notes.get("pid")
+    if pid:
+        agent.emit(ev.PROCESS_JOINED, {"child_pid": pid, "timeout": timeout, "waited": waited, "alive": False})
+
+
+def _on_closed(process: "Any") -> None:
+    agent = _agent.current()
+    pid = _notes.of(process).get("pid")
+    if agent is not None and pid:
+        agent.emit(ev.PROCESS_CLOSED, {"child_pid": pid})
+
+
+# -- child side -------------------------------------------------------------------
+
+
+def _on_child_begins(bootstrap_frame: "FrameType") -> None:
+    # _bootstrap calls util._close_stdin() in every start method and Python
+    # version, after it reset the module's globals and before run().
+    module = _process_module
+    if module is not None and not isinstance(module._children, _ObservedChildren):
+        module._children = _ObservedChildren(module._children)
+    agent = _agent.current()
+    process = bootstrap_frame.f_locals.get("self")
+    if agent is not None and process is not None:
+        _announce_child(agent, process)
+
+
+def _announce_child(agent: "_agent.Agent", process: "Any") -> None:
+    if agent.announced:
+        return
+    target = getattr(process, "_target", None)
+    agent.announce(role_for_target(target), name=str(getattr(process, "_name", "")) or None)
+
+
+def _on_run_failed(process: "Any", exc: "Optional[BaseException]") -> None:
+    if exc is None or isinstance(exc, SystemExit):
+        return
+    _notes.of(process)["exception"] = exception_record(exc)
+
+
+def _on_child_exit(bootstrap_frame: "FrameType") -> None:
+    agent = _agent.current()
+    if agent is None:
+        return
+    local = bootstrap_frame.f_locals
+    process = local.get("self")
+    exitcode = local.get("exitcode")
+    if not isinstance(exitcode, int):
+        exitcode = None
+    if process is not None:
+        _announce_child(agent, process)
+    fields = exit_record(ev.REPORTER_SELF, exitcode)
+    notes = _notes.get(process) if process is not None else None
+    if notes is not None and notes.get("exception") is not None and exitcode != 0:
+        fields["exception"] = notes["exception"]
+    agent.emit(ev.PROCESS_EXITED, fields)
+    agent.finish()

@@ -1,0 +1,88 @@
+"""Turning mpscope on in this process (called by ``bootstrap/sitecustomize.py``).
+
+``install`` never raises. Without a usable ``MPSCOPE_ADDR`` and ``MPSCOPE_TOKEN``
+it does nothing at all. Otherwise it creates the agent, registers the exit flush
+and the import hooks, and says hello right away when this process is plainly
+the program's main process. Helpers started with ``-c`` and spawned children
+learn who they are later and defer their hello.
+
+The exit flush is registered here, at start-up, before multiprocessing can
+register ``util._exit_function``: atexit runs handlers last-in first-out, so
+ours runs after multiprocessing has joined the children and sees their exits.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+
+from mpscope import agent as _agent
+from mpscope import events as ev
+from mpscope.address import parse_address
+from mpscope.options import parse_options
+from mpscope.transport import Stream
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Mapping, Optional
+
+ADDR_VARIABLE = "MPSCOPE_ADDR"
+TOKEN_VARIABLE = "MPSCOPE_TOKEN"
+OPTIONS_VARIABLE = "MPSCOPE_OPTIONS"
+
+
+def install(environ: "Optional[Mapping[str, str]]" = None) -> "Optional[_agent.Agent]":
+    """Activate mpscope in this process if the environment asks for it; the agent or None."""
+    try:
+        return _install(os.environ if environ is None else environ)
+    except Exception:
+        return None
+
+
+def _install(environ: "Mapping[str, str]") -> "Optional[_agent.Agent]":
+    existing = _agent.current()
+    if existing is not None:
+        return existing
+    address_text = environ.get(ADDR_VARIABLE)
+    token = environ.get(TOKEN_VARIABLE)
+    if not address_text or not token:
+        return None
+    try:
+        address = parse_address(address_text)
+    except ValueError:
+        return None
+    options = parse_options(environ.get(OPTIONS_VARIABLE))
+    argv = sys.argv if isinstance(getattr(sys, "argv", None), list) else []
+    origin = _agent.ORIGIN_SPAWN if "--multiprocessing-fork" in argv else _agent.ORIGIN_EXEC
+    agent = _agent.Agent(Stream(address, token), origin=origin, capture_args=options.capture_args)
+    _agent.set_current(agent)
+    atexit.register(_at_exit)
+
+    from mpscope import hooks
+
+    hooks.install()
+    if origin == _agent.ORIGIN_EXEC and not _may_be_multiprocessing_helper(argv):
+        agent.announce(ev.ROLE_MAIN)
+    return agent
+
+
+def _may_be_multiprocessing_helper(argv: "List[str]") -> bool:
+    """True for ``python -c`` commands that may be multiprocessing's resource tracker or forkserver."""
+    if not argv or argv[0] != "-c":
+        return False
+    orig_argv = getattr(sys, "orig_argv", None)  # 3.10+
+    if not isinstance(orig_argv, list) or "-c" not in orig_argv:
+        return True  # cannot tell: wait until the role is known or the process ends
+    index = orig_argv.index("-c")
+    command = orig_argv[index + 1] if index + 1 < len(orig_argv) else ""
+    return "multiprocessing" in command
+
+
+def _at_exit() -> None:
+    agent = _agent.current()
+    if agent is not None:
+        try:
+            agent.finish()
+        except Exception:
+            pass

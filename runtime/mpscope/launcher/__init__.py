@@ -1,0 +1,1 @@
+"""The terminal launcher: ``python -m mpscope run`` (see ``cli``)."""

@@ -1,0 +1,192 @@
+"""Events in, one record per process out: the state the terminal summary shows.
+
+Pure (no I/O). Processes are known from their own ``hello`` or from their
+parent's ``process.started``; events may arrive in any order across streams.
+Exit records from several reporters are merged into one: the exit status seen
+by the parent or the launcher wins (only they see signals), the process's own
+record adds the exception, and the collector's ``lost`` fills in when nobody
+else spoke.
+"""
+
+from __future__ import annotations
+
+from mpscope import events as ev
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional
+
+# Whose exit code is trusted first.
+_EXIT_PRIORITY = (ev.REPORTER_LAUNCHER, ev.REPORTER_PARENT, ev.REPORTER_SELF, ev.REPORTER_COLLECTOR)
+
+STATE_RUNNING = "running"
+STATE_EXITED = "exited"  # exit code 0
+STATE_FAILED = "failed"  # non-zero exit code
+STATE_KILLED = "killed"  # ended by a signal
+STATE_LOST = "lost"  # stream closed, nobody reported an exit
+
+
+class ProcessRecord:
+    def __init__(self, pid: int, order: int) -> None:
+        self.pid = pid
+        self.order = order
+        self.ppid: "Optional[int]" = None
+        self.parent: "Optional[int]" = None  # the process that called start() (differs from ppid under forkserver)
+        self.role: "Optional[str]" = None
+        self.name: "Optional[str]" = None
+        self.start_method: "Optional[str]" = None
+        self.target: "Optional[str]" = None
+        self.site: "Optional[Dict[str, Any]]" = None
+        self.argv: "List[str]" = []
+        self.proc: "Optional[str]" = None
+        self.label: "Optional[str]" = None  # set by whoever knows better (the launcher, for the main process)
+        self.said_hello = False
+        self.stream_closed = False
+        self.exits: "Dict[str, Dict[str, Any]]" = {}
+        self.errors: "List[Dict[str, Any]]" = []
+        self.born: "Optional[float]" = None  # earliest of its parent's process.started and its own hello
+
+    def note_birth(self, t: "Any") -> None:
+        if isinstance(t, (int, float)) and (self.born is None or t < self.born):
+            self.born = t
+
+    # -- merged exit -------------------------------------------------------
+
+    def exit_event(self) -> "Optional[Dict[str, Any]]":
+        for reporter in _EXIT_PRIORITY:
+            if reporter in self.exits:
+                return self.exits[reporter]
+        return None
+
+    @property
+    def exitcode(self) -> "Optional[int]":
+        event = self.exit_event()
+        return event.get("exitcode") if event is not None else None
+
+    @property
+    def signal(self) -> "Optional[str]":
+        event = self.exit_event()
+        return event.get("signal") if event is not None else None
+
+    @property
+    def exception(self) -> "Optional[Dict[str, Any]]":
+        own = self.exits.get(ev.REPORTER_SELF)
+        return own.get("exception") if own is not None else None
+
+    @property
+    def state(self) -> str:
+        event = self.exit_event()
+        if event is None:
+            return STATE_LOST if self.stream_closed else STATE_RUNNING
+        code = event.get("exitcode")
+        if event.get("reporter") == ev.REPORTER_COLLECTOR or code is None:
+            return STATE_LOST
+        if code < 0 or event.get("signal"):
+            return STATE_KILLED
+        return STATE_EXITED if code == 0 else STATE_FAILED
+
+
+class RunModel:
+    def __init__(self) -> None:
+        self.processes: "Dict[int, ProcessRecord]" = {}
+        self._procs: "Dict[str, Dict[str, Any]]" = {}  # proc id -> process.created fields
+        self.events = 0
+
+    def record(self, pid: int) -> ProcessRecord:
+        found = self.processes.get(pid)
+        if found is None:
+            found = ProcessRecord(pid, len(self.processes))
+            self.processes[pid] = found
+        return found
+
+    def add(self, event: "Dict[str, Any]") -> None:
+        self.events += 1
+        kind = event.get("kind")
+        sender = self.record(event["pid"])
+        t = event.get("t")
+        if kind == ev.HELLO:
+            sender.said_hello = True
+            sender.note_birth(t)
+            sender.ppid = event.get("ppid")
+            sender.role = event.get("role") or sender.role
+            sender.name = event.get("name") or sender.name
+            sender.start_method = event.get("start_method") or sender.start_method
+            argv = event.get("argv")
+            if isinstance(argv, list):
+                sender.argv = [a for a in argv if isinstance(a, str)]
+        elif kind == ev.PROCESS_CREATED:
+            proc = event.get("proc")
+            if isinstance(proc, str):
+                self._procs[proc] = event
+        elif kind == ev.PROCESS_STARTED:
+            child_pid = event.get("child_pid")
+            if isinstance(child_pid, int):
+                child = self.record(child_pid)
+                child.parent = sender.pid
+                child.note_birth(t)
+                created = self._procs.get(event.get("proc") or "")
+                if created is not None:
+                    child.proc = created.get("proc")
+                    child.role = child.role or created.get("role")
+                    child.name = child.name or created.get("name")
+                    child.start_method = child.start_method or created.get("start_method")
+                    child.target = created.get("target")
+                    child.site = created.get("site")
+        elif kind == ev.PROCESS_EXITED:
+            reporter = event.get("reporter")
+            if reporter == ev.REPORTER_SELF:
+                sender.exits[reporter] = event
+            elif isinstance(reporter, str):
+                child_pid = event.get("child_pid")
+                if isinstance(child_pid, int):
+                    self.record(child_pid).exits.setdefault(reporter, event)
+        elif kind == ev.RUNTIME_ERROR:
+            sender.errors.append(event)
+
+    def stream_closed(self, pid: "Optional[int]") -> None:
+        if pid is not None and pid in self.processes:
+            self.processes[pid].stream_closed = True
+
+    def lost_processes(self) -> "List[ProcessRecord]":
+        """Processes whose stream closed without any exit record (the collector reports them)."""
+        return [
+            record
+            for record in self.processes.values()
+            if record.stream_closed and not record.exits and record.role != ev.ROLE_LAUNCHER
+        ]
+
+    def settled(self) -> bool:
+        """Nothing more to wait for: every process has exited (by any account) or closed its stream."""
+        return all(
+            record.exits or (record.said_hello and record.stream_closed)
+            for record in self.processes.values()
+            if record.role != ev.ROLE_LAUNCHER
+        )
+
+    # -- tree ------------------------------------------------------------------
+
+    def logical_parent(self, record: ProcessRecord) -> "Optional[int]":
+        parent = record.parent if record.parent is not None else record.ppid
+        seen = {record.pid}
+        # Launchers are tools, not part of the program: hang their children on what is above them.
+        while parent is not None and parent in self.processes and self.processes[parent].role == ev.ROLE_LAUNCHER:
+            if parent in seen:
+                return None
+            seen.add(parent)
+            above = self.processes[parent]
+            parent = above.parent if above.parent is not None else above.ppid
+        if parent is None or parent not in self.processes or parent in seen:
+            return None
+        return parent
+
+    def shown(self) -> "List[ProcessRecord]":
+        def birth_order(record: ProcessRecord) -> "Any":
+            return (record.born if record.born is not None else float("inf"), record.order)
+
+        return sorted((r for r in self.processes.values() if r.role != ev.ROLE_LAUNCHER), key=birth_order)
+
+    def roots(self) -> "List[ProcessRecord]":
+        return [r for r in self.shown() if self.logical_parent(r) is None]
+
+    def children(self, pid: int) -> "List[ProcessRecord]":
+        return [r for r in self.shown() if r.pid != pid and self.logical_parent(r) == pid]

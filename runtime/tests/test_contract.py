@@ -1,0 +1,36 @@
+"""The Python names in mpscope.events must be the schema's names (one spelling everywhere)."""
+
+import unittest
+
+from mpscope import PROTOCOL_VERSION
+from mpscope import events as ev
+from tests.support import SCHEMA
+
+
+class ContractTest(unittest.TestCase):
+    def test_kinds_exist_in_schema(self):
+        kinds = {SCHEMA["$defs"][ref["$ref"].split("/")[-1]]["properties"]["kind"]["const"] for ref in SCHEMA["oneOf"]}
+        self.assertEqual({ev.HELLO, ev.PROCESS_CREATED, ev.PROCESS_STARTED, ev.PROCESS_JOINED, ev.PROCESS_SIGNALLED,
+                          ev.PROCESS_CLOSED, ev.PROCESS_EXITED, ev.RUNTIME_ERROR}, kinds)
+
+    def test_roles_reporters_and_start_methods(self):
+        roles = {getattr(ev, n) for n in dir(ev) if n.startswith("ROLE_")}
+        self.assertEqual(roles, set(SCHEMA["$defs"]["role"]["enum"]))
+        starts = {getattr(ev, n) for n in dir(ev) if n.startswith("START_")}
+        self.assertEqual(starts, set(SCHEMA["$defs"]["startMethod"]["enum"]))
+        reporters = {getattr(ev, n) for n in dir(ev) if n.startswith("REPORTER_")}
+        self.assertEqual(reporters, set(SCHEMA["$defs"]["process.exited"]["properties"]["reporter"]["enum"]))
+
+    def test_limits_match_schema(self):
+        defs = SCHEMA["$defs"]
+        self.assertEqual(ev.MAX_TRACEBACK, defs["exception"]["properties"]["traceback"]["maxLength"])
+        self.assertEqual(ev.MAX_EXC_MESSAGE, defs["exception"]["properties"]["message"]["maxLength"])
+        self.assertEqual(ev.MAX_NAME, defs["hello"]["properties"]["name"]["maxLength"])
+        self.assertEqual(ev.MAX_ARGV_ITEMS, defs["hello"]["properties"]["argv"]["maxItems"])
+        self.assertEqual(ev.MAX_QUALNAME, defs["process.created"]["properties"]["target"]["maxLength"])
+        self.assertEqual(ev.MAX_ERROR_MESSAGE, defs["runtime.error"]["properties"]["message"]["maxLength"])
+        self.assertEqual(PROTOCOL_VERSION, SCHEMA["properties"]["v"]["const"])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,207 @@
+// Lint benchmark (`npm run bench:lint`): full lint and re-lint after one edit of a large file,
+// in process as the language server does it (incremental parse, then every rule), beside
+// Debian's pylint on the same file in the same run. Prints tables; it asserts nothing about time.
+//
+//   npm run bench:lint [-- file.py] [-- --runs N] [-- --pylint-runs N] [-- --no-pylint]
+//
+// Default file: CPython's Lib/test/_test_multiprocessing.py from the newest pyenv Python found.
+// Goals (issue 4): full lint ≤ 30 ms, re-lint after an edit ≤ 5 ms, ≥ 50× faster than pylint.
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { lint } = require(path.join(root, 'out/server/src/engine/index.js'));
+const { ModuleAnalysis } = require(path.join(root, 'out/server/src/analysis/index.js'));
+const { IncrementalParser, parseSource } = require(path.join(root, 'out/server/src/parser/index.js'));
+const { ALL_RULES } = require(path.join(root, 'out/server/src/rules/registry.js'));
+
+const GOAL_FULL_MS = 30;
+const GOAL_INCREMENTAL_MS = 5;
+const GOAL_PYLINT_RATIO = 50;
+
+function defaultFile() {
+  const versions = path.join(process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv'), 'versions');
+  const candidates = fs.existsSync(versions) ? fs.readdirSync(versions).sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).reverse() : [];
+  for (const version of candidates) {
+    const lib = path.join(versions, version, 'lib');
+    for (const python of fs.existsSync(lib) ? fs.readdirSync(lib) : []) {
+      const file = path.join(lib, python, 'test', '_test_multiprocessing.py');
+      if (fs.existsSync(file)) return file;
+    }
+  }
+  throw new Error('no _test_multiprocessing.py found under pyenv; pass a file: npm run bench:lint -- path/to/file.py');
+}
+
+function option(name, fallback) {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
+const args = process.argv.slice(2);
+const runs = option('--runs', 40);
+const pylintRuns = option('--pylint-runs', 1);
+const withPylint = !args.includes('--no-pylint');
+const file = args.find((arg, index) => !arg.startsWith('--') && !['--runs', '--pylint-runs'].includes(args[index - 1])) ?? defaultFile();
+const text = fs.readFileSync(file, 'utf8');
+
+function median(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function percentile(samples, q) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+function time(action) {
+  const start = performance.now();
+  action();
+  return performance.now() - start;
+}
+
+// Warm up the JIT the way a long-running server is warm.
+for (let i = 0; i < 10; i++) lint(parseSource(text));
+
+// --- full lint -------------------------------------------------------------------------------
+const fullParse = [];
+const full = [];
+for (let i = 0; i < runs; i++) {
+  let source;
+  const parse = time(() => (source = parseSource(text)));
+  fullParse.push(parse);
+  full.push(parse + time(() => lint(source)));
+}
+
+// --- re-lint after one edit --------------------------------------------------------------------
+// One-character edits in the middle of identifiers (the text stays valid Python), spread over the
+// file; each is typed and then deleted again, re-linting after both.
+const positions = [];
+for (const match of text.matchAll(/[A-Za-z_][A-Za-z0-9_]{3,}/g)) positions.push(match.index + 2);
+const parser = new IncrementalParser();
+parser.parse(text);
+const incrementalParse = [];
+const incremental = [];
+let current = text;
+for (let i = 0; i < runs; i++) {
+  const at = positions[Math.floor(((i + 0.5) / runs) * positions.length)];
+  for (const [from, to, insert] of [
+    [at, at, 'q'],
+    [at, at + 1, ''],
+  ]) {
+    current = current.slice(0, from) + insert + current.slice(to);
+    parser.edit(from, to, insert.length);
+    let source;
+    const parse = time(() => (source = parser.parse(current)));
+    incrementalParse.push(parse);
+    incremental.push(parse + time(() => lint(source)));
+  }
+}
+
+// --- where the lint time goes ------------------------------------------------------------------
+// "in the full lint": every rule in registry order on one shared analysis, so a shared analysis
+// is charged to the first rule that needs it (these add up to the lint time). "alone": each
+// rule on a fresh analysis (what selecting only that rule costs).
+const source = parseSource(text);
+const scopeTimes = [];
+const sharedTimes = new Map(ALL_RULES.map((rule) => [rule.meta.code, []]));
+const aloneTimes = new Map(ALL_RULES.map((rule) => [rule.meta.code, []]));
+for (let i = 0; i < Math.max(5, Math.floor(runs / 4)); i++) {
+  const analysis = new ModuleAnalysis(source, undefined);
+  scopeTimes.push(time(() => analysis.scopes));
+  for (const rule of ALL_RULES) sharedTimes.get(rule.meta.code).push(time(() => lint(analysis, { rules: [rule] })));
+  for (const rule of ALL_RULES) aloneTimes.get(rule.meta.code).push(time(() => lint(new ModuleAnalysis(source, undefined), { rules: [rule] })));
+}
+
+// --- pylint ------------------------------------------------------------------------------------
+function findPylint() {
+  if (fs.existsSync('/usr/bin/pylint')) return { command: '/usr/bin/pylint', args: [] };
+  const probe = spawnSync('python3', ['-m', 'pylint', '--version'], { encoding: 'utf8' });
+  return probe.status === 0 ? { command: 'python3', args: ['-m', 'pylint'] } : undefined;
+}
+
+/** Wall-clock and CPU (user + system, from the shell's `times`) of one pylint run, in ms. */
+function runPylint(pylint) {
+  const quoted = [pylint.command, ...pylint.args, '--jobs=1', '--score=n', file].map((part) => `'${part.replace(/'/g, "'\\''")}'`).join(' ');
+  const start = performance.now();
+  const result = spawnSync('/bin/sh', ['-c', `${quoted} >/dev/null 2>&1; times`], { encoding: 'utf8' });
+  const wall = performance.now() - start;
+  const children = result.stdout.trim().split('\n').pop() ?? '';
+  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((match) => Number(match[1]) * 60 + Number(match[2]));
+  return { wall, cpu: seconds.length === 2 ? (seconds[0] + seconds[1]) * 1000 : Number.NaN };
+}
+
+let pylintResult;
+let pylintNote;
+if (withPylint) {
+  const pylint = findPylint();
+  if (pylint === undefined) {
+    pylintNote = 'pylint not found: install it with `sudo apt-get install pylint` (Debian/Ubuntu) or `python3 -m pip install pylint`, then run again';
+  } else {
+    const version = spawnSync(pylint.command, [...pylint.args, '--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
+    const samples = Array.from({ length: pylintRuns }, () => runPylint(pylint));
+    pylintResult = { version, wall: median(samples.map((sample) => sample.wall)), cpu: median(samples.map((sample) => sample.cpu)) };
+  }
+}
+
+// --- mpscope-lint as a process (what a CI job or pre-commit hook pays) --------------------------
+const cli = path.join(root, 'dist', 'cli.js');
+const cliWall = fs.existsSync(cli)
+  ? median(Array.from({ length: 5 }, () => time(() => spawnSync(process.execPath, [cli, file], { encoding: 'utf8' }))))
+  : undefined;
+
+// --- tables ------------------------------------------------------------------------------------
+const lines = text.split('\n').length;
+const fixed = (value) => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
+const row = (cells, widths) => `| ${cells.map((cell, index) => String(cell).padEnd(widths[index])).join(' | ')} |`;
+const table = (header, rows) => {
+  const widths = header.map((_, index) => Math.max(...[header, ...rows].map((cells) => String(cells[index]).length)));
+  return [row(header, widths), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map((cells) => row(cells, widths))].join('\n');
+};
+const verdict = (ok) => (ok ? 'met' : 'not met');
+
+console.log(`${path.basename(file)} (${file}): ${lines} lines, ${text.length} characters`);
+console.log(`${runs} runs, ${runs * 2} edits; ${ALL_RULES.length} rules; Node ${process.version}; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}; load average ${os.loadavg()[0].toFixed(2)}`);
+console.log('');
+const fullMedian = median(full);
+const incrementalMedian = median(incremental);
+const rows = [
+  ['full: parse + syntax view', fixed(median(fullParse)), fixed(percentile(fullParse, 0.9)), '', ''],
+  ['full: parse + lint (all rules)', fixed(fullMedian), fixed(percentile(full, 0.9)), `≤ ${GOAL_FULL_MS}`, verdict(fullMedian <= GOAL_FULL_MS)],
+  ['after one edit: incremental re-parse', fixed(median(incrementalParse)), fixed(percentile(incrementalParse, 0.9)), '', ''],
+  ['after one edit: re-parse + lint', fixed(incrementalMedian), fixed(percentile(incremental, 0.9)), `≤ ${GOAL_INCREMENTAL_MS}`, verdict(incrementalMedian <= GOAL_INCREMENTAL_MS)],
+];
+if (cliWall !== undefined) rows.push(['mpscope-lint CLI process (node start-up included)', fixed(cliWall), '', '', '']);
+if (pylintResult) {
+  rows.push([`pylint, wall clock (${pylintResult.version})`, fixed(pylintResult.wall), '', '', '']);
+  rows.push(['pylint, CPU time (user + system)', fixed(pylintResult.cpu), '', '', '']);
+}
+console.log(table(['step', 'median ms', 'p90 ms', 'goal', ''], rows));
+console.log('');
+if (pylintResult) {
+  const ratio = (ours) => pylintResult.wall / ours;
+  const ratios = [
+    ['full lint in process', `${ratio(fullMedian).toFixed(0)}×`, `≥ ${GOAL_PYLINT_RATIO}×`, verdict(ratio(fullMedian) >= GOAL_PYLINT_RATIO)],
+    ['re-lint after an edit', `${ratio(incrementalMedian).toFixed(0)}×`, '', ''],
+  ];
+  if (cliWall !== undefined) ratios.push(['CLI process vs pylint process', `${ratio(cliWall).toFixed(0)}×`, '', '']);
+  console.log(table(['pylint wall clock ÷ mpscope', 'ratio', 'goal', ''], ratios));
+} else if (pylintNote) {
+  console.log(pylintNote);
+}
+console.log('');
+console.log('Where the lint time goes (median ms):');
+console.log('');
+const ruleRows = ALL_RULES.map((rule) => [
+  rule.meta.code,
+  rule.meta.name,
+  fixed(median(sharedTimes.get(rule.meta.code))),
+  fixed(median(aloneTimes.get(rule.meta.code))),
+]);
+console.log(table(['rule', 'name', 'in the full lint', 'alone'], [['-', 'scopes (shared by all rules)', fixed(median(scopeTimes)), ''], ...ruleRows]));

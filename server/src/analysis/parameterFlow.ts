@@ -1,0 +1,237 @@
+// What a function's parameters receive, when every use of the function in the module is a call
+// whose arguments can be matched to its parameters: a direct call `f(a, k=b)`, a Process with
+// `target=f, args=(...), kwargs={...}`, a Pool task (`apply(f, (...))`, `map(f, items)`,
+// `starmap(f, pairs)`) or an executor task (`submit(f, a)`, `map(f, items)`). This is how a
+// Manager proxy handed to a worker (`pool.starmap(record, [(shared, n) ...])`) is known inside
+// the worker.
+//
+// Precise or nothing: a function that is used in any other way (stored, passed elsewhere,
+// decorated, wrapped in `functools.partial`, exported), a call with `*args`/`**kwargs` that
+// may bind the parameter, or an argument tuple that is not written out, makes the parameter
+// unknown.
+
+import type { Argument, CallExpression, Expression, FunctionDefinition, NameExpression, Parameter, Statement } from '../parser';
+import { statementExpressions, unparenthesize, walkExpression } from '../parser';
+import type { ObjectFlow, Origin } from './objectFlow';
+import type { ProcessApiCalls } from './processApiCalls';
+import type { Resolver } from './resolver';
+import { walkWithScopes } from './scopedWalk';
+import type { Scope, ScopeTree } from './scopes';
+import { POOL_TASK_METHODS, STARMAP_METHODS } from './stdlib/objectApi';
+
+/** One way a call hands values to the function's parameters. */
+type Site =
+  /** Positional and keyword argument expressions, as at a call. */
+  | { readonly kind: 'arguments'; readonly positional: readonly Expression[]; readonly keywords: ReadonlyMap<string, Expression>; readonly scope: Scope }
+  /** Each parameter i receives the elements of `iterables[i]` (`map`). */
+  | { readonly kind: 'iterables'; readonly iterables: readonly Expression[]; readonly scope: Scope }
+  /** Each element of `iterable` is an argument tuple (`starmap`). */
+  | { readonly kind: 'tuples'; readonly iterable: Expression; readonly scope: Scope }
+  /** A use that cannot be matched: the parameters are unknown. */
+  | { readonly kind: 'opaque' };
+
+export class ParameterFlow {
+  private sites: Map<FunctionDefinition, Site[]> | undefined;
+
+  constructor(
+    private readonly scopes: ScopeTree,
+    private readonly resolver: Resolver,
+    private readonly api: ProcessApiCalls,
+  ) {}
+
+  /** The expressions `parameter` of `definition` receives at every use, or undefined when unknowable. */
+  origins(definition: FunctionDefinition, parameter: Parameter, objects: ObjectFlow): Origin[] | undefined {
+    if (parameter.kind !== 'positional' || parameter.name === undefined || definition.decorators.length > 0) return undefined;
+    const sites = this.sitesByFunction().get(definition);
+    if (sites === undefined || sites.length === 0) return undefined;
+    // Keyword-only parameters (after `*` or `*args`) have no position.
+    const starAt = definition.parameters.findIndex((candidate) => candidate.kind === 'star' || candidate.kind === 'varargs');
+    const keywordOnly = starAt >= 0 && definition.parameters.indexOf(parameter) > starAt;
+    const position = keywordOnly ? -1 : definition.parameters.filter((candidate) => candidate.kind === 'positional').indexOf(parameter);
+    const defaultScope = this.resolver.definingScope(definition);
+    const found: Origin[] = [];
+    for (const site of sites) {
+      const origins = this.siteOrigins(site, position, parameter, defaultScope, objects);
+      if (origins === undefined) return undefined;
+      found.push(...origins);
+    }
+    return found;
+  }
+
+  private siteOrigins(
+    site: Site,
+    index: number,
+    parameter: Parameter,
+    defaultScope: Scope | undefined,
+    objects: ObjectFlow,
+  ): Origin[] | undefined {
+    const name = parameter.name?.name ?? '';
+    switch (site.kind) {
+      case 'opaque':
+        return undefined;
+      case 'arguments': {
+        const value = (index >= 0 ? site.positional[index] : undefined) ?? site.keywords.get(name);
+        if (value !== undefined) return [{ expression: unparenthesize(value), scope: site.scope, entered: false }];
+        const defaultValue = parameter.defaultValue;
+        if (defaultValue === undefined || defaultScope === undefined) return undefined;
+        return [{ expression: unparenthesize(defaultValue), scope: defaultScope, entered: false }];
+      }
+      case 'iterables': {
+        const iterable = index >= 0 ? site.iterables[index] : undefined;
+        if (iterable === undefined) return undefined;
+        const elements = objects.elements(iterable, site.scope);
+        return elements !== undefined && elements.exact && elements.complete && elements.elements.length > 0 ? [...elements.elements] : undefined;
+      }
+      case 'tuples': {
+        const elements = objects.elements(site.iterable, site.scope);
+        if (elements === undefined || !elements.exact || !elements.complete || elements.elements.length === 0 || index < 0) return undefined;
+        const found: Origin[] = [];
+        for (const element of elements.elements) {
+          const items = objects.elements(element.expression, element.scope);
+          const item = items !== undefined && items.exact && items.complete ? items.elements[index] : undefined;
+          if (item === undefined) return undefined;
+          found.push(item);
+        }
+        return found;
+      }
+    }
+  }
+
+  /** Every use of every module function: matched call sites, or `opaque` for anything else. */
+  private sitesByFunction(): Map<FunctionDefinition, Site[]> {
+    if (this.sites !== undefined) return this.sites;
+    const sites = new Map<FunctionDefinition, Site[]>();
+    const add = (definition: FunctionDefinition, site: Site): void => {
+      const list = sites.get(definition);
+      if (list) list.push(site);
+      else sites.set(definition, [site]);
+    };
+    /** Name expressions accounted for by a matched site. */
+    const matched = new Set<Expression>();
+    const functionOf = (expression: Expression | undefined, scope: Scope): FunctionDefinition | undefined => {
+      const node = expression === undefined ? undefined : unparenthesize(expression);
+      if (node?.kind !== 'Name') return undefined;
+      const value = this.resolver.resolve(node, scope);
+      if (value?.kind !== 'function') return undefined;
+      matched.add(node);
+      return value.definition;
+    };
+
+    walkWithScopes(this.scopes, {
+      call: (call, scope) => {
+        const direct = functionOf(call.callee, scope);
+        if (direct) add(direct, argumentsSite(call.args, scope));
+      },
+    });
+    for (const construction of this.api.constructions) {
+      if (construction.kind !== 'process' || construction.parameters === undefined) continue;
+      const target = keywordOrPosition(construction.call, construction.parameters, 'target');
+      const definition = functionOf(target, construction.scope);
+      if (!definition) continue;
+      const args = keywordOrPosition(construction.call, construction.parameters, 'args');
+      const kwargs = keywordOrPosition(construction.call, construction.parameters, 'kwargs');
+      add(definition, this.tupleSite(args, kwargs, construction.scope));
+    }
+    for (const submission of this.api.submissions) {
+      const call = submission.call;
+      if (submission.api === 'pool') {
+        const shape = POOL_TASK_METHODS.get(submission.method);
+        if (!shape) continue;
+        const definition = functionOf(keywordOrPosition(call, shape.parameters, shape.callable), submission.scope);
+        if (!definition) continue;
+        if (shape.iterable) {
+          const iterable = keywordOrPosition(call, shape.parameters, shape.iterable);
+          if (iterable === undefined) add(definition, { kind: 'opaque' });
+          else if (STARMAP_METHODS.has(submission.method)) add(definition, { kind: 'tuples', iterable, scope: submission.scope });
+          else add(definition, { kind: 'iterables', iterables: [iterable], scope: submission.scope });
+        } else {
+          const args = shape.argumentTuple ? keywordOrPosition(call, shape.parameters, shape.argumentTuple) : undefined;
+          const kwds = shape.keywordDict ? keywordOrPosition(call, shape.parameters, shape.keywordDict) : undefined;
+          add(definition, this.tupleSite(args, kwds, submission.scope));
+        }
+        continue;
+      }
+      const first = call.args[0];
+      const definition = first?.kind === 'Positional' ? functionOf(first.value, submission.scope) : undefined;
+      if (!definition) continue;
+      const rest = call.args.slice(1);
+      if (submission.method === 'submit') {
+        add(definition, argumentsSite(rest, submission.scope));
+      } else if (rest.every((argument) => argument.kind === 'Positional' || argument.kind === 'Keyword')) {
+        add(definition, { kind: 'iterables', iterables: rest.filter((argument) => argument.kind === 'Positional').map((argument) => argument.value), scope: submission.scope });
+      } else {
+        add(definition, { kind: 'opaque' });
+      }
+    }
+    // Any other mention of a function (stored, passed on, wrapped) makes its parameters unknown.
+    walkWithScopes(this.scopes, {
+      statement: (statement, scope) => {
+        for (const name of namesIn(statement)) {
+          if (matched.has(name)) continue;
+          const value = this.resolver.resolve(name, scope);
+          if (value?.kind === 'function') add(value.definition, { kind: 'opaque' });
+        }
+      },
+    });
+    this.sites = sites;
+    return sites;
+  }
+
+  /** `args=(a, b)`/`kwargs={"k": v}` written out (directly or through a name bound once). */
+  private tupleSite(args: Expression | undefined, kwargs: Expression | undefined, scope: Scope): Site {
+    const positional: Expression[] = [];
+    const keywords = new Map<string, Expression>();
+    if (args !== undefined) {
+      const tuple = unparenthesize(args);
+      if (tuple.kind !== 'Tuple' && tuple.kind !== 'List') return { kind: 'opaque' };
+      if (tuple.elements.some((element) => unparenthesize(element).kind === 'Starred')) return { kind: 'opaque' };
+      positional.push(...tuple.elements);
+    }
+    if (kwargs !== undefined) {
+      const dict = unparenthesize(kwargs);
+      if (dict.kind !== 'Dict') return { kind: 'opaque' };
+      for (const entry of dict.entries) {
+        const key = entry.key === undefined ? undefined : unparenthesize(entry.key);
+        if (key?.kind !== 'String' || key.value === undefined) return { kind: 'opaque' };
+        keywords.set(key.value, entry.value);
+      }
+    }
+    return { kind: 'arguments', positional, keywords, scope };
+  }
+}
+
+function argumentsSite(args: readonly Argument[], scope: Scope): Site {
+  const positional: Expression[] = [];
+  const keywords = new Map<string, Expression>();
+  for (const argument of args) {
+    if (argument.kind === 'Star' || argument.kind === 'DoubleStar') return { kind: 'opaque' };
+    if (argument.kind === 'Positional') positional.push(argument.value);
+    else keywords.set(argument.name.name, argument.value);
+  }
+  return { kind: 'arguments', positional, keywords, scope };
+}
+
+/** The argument bound to `name` (keyword, or positional before any `*`). */
+function keywordOrPosition(call: CallExpression, parameters: readonly string[], name: string): Expression | undefined {
+  const keyword = call.args.find((argument) => argument.kind === 'Keyword' && argument.name.name === name);
+  if (keyword) return keyword.value;
+  const index = parameters.indexOf(name);
+  const positional: Expression[] = [];
+  for (const argument of call.args) {
+    if (argument.kind === 'Star') break;
+    if (argument.kind === 'Positional') positional.push(argument.value);
+  }
+  return index >= 0 ? positional[index] : undefined;
+}
+
+/** Name expressions in a statement's own expressions (not in nested suites), lambdas included. */
+function namesIn(statement: Statement): NameExpression[] {
+  const names: NameExpression[] = [];
+  const visit = (expression: Expression): void =>
+    walkExpression(expression, (node) => {
+      if (node.kind === 'Name') names.push(node);
+    });
+  if (statement.kind === 'Error') statement.expressions.forEach(visit);
+  else for (const expression of statementExpressions(statement)) visit(expression);
+  return names;
+}

@@ -1,0 +1,218 @@
+// The calls that hand work to other processes, found anywhere in a module: constructing a
+// Process, Pool or ProcessPoolExecutor (with the standard signature, so that arguments can be
+// bound to parameters), and submitting tasks (`pool.map`, `executor.submit`…). The call-shape
+// and data-flow rules all start from these.
+
+import type { CallExpression, ClassDefinition, Expression } from '../parser';
+import { unparenthesize } from '../parser';
+import type { InstanceValue, Resolver } from './resolver';
+import { walkWithScopes } from './scopedWalk';
+import type { Scope, ScopeTree } from './scopes';
+import { PROCESS_CLASSES, PROCESS_FACTORIES, type StartMethod, startMethodFromLiteral } from './stdlib/multiprocessingApi';
+import {
+  EXECUTOR_PARAMETERS,
+  EXECUTOR_TASK_METHODS,
+  POOL_PARAMETERS,
+  POOL_TASK_METHODS,
+  PROCESS_PARAMETERS,
+} from './stdlib/objectApi';
+import { argumentValue } from './arguments';
+
+export type ConstructionKind = 'process' | 'pool' | 'executor';
+
+export interface Construction {
+  readonly kind: ConstructionKind;
+  readonly call: CallExpression;
+  readonly scope: Scope;
+  /** As selected where it is made: a fork/spawn/forkserver class or context, `default`, or `unknown`. */
+  readonly startMethod: StartMethod;
+  /**
+   * Positional parameter names of the standard constructor, when it applies: always for the
+   * standard classes; for a module-defined subclass only when no class in between defines
+   * `__init__` (otherwise the signature is the subclass's own and unknown here).
+   */
+  readonly parameters: readonly string[] | undefined;
+  /** The module-defined subclass being instantiated, if it is one. */
+  readonly subclass: ClassDefinition | undefined;
+}
+
+export interface TaskSubmission {
+  readonly api: 'pool' | 'executor';
+  readonly method: string;
+  readonly call: CallExpression;
+  readonly scope: Scope;
+  /** The pool or executor expression (`pool` in `pool.map(...)`). */
+  readonly receiver: Expression;
+}
+
+export class ProcessApiCalls {
+  readonly constructions: readonly Construction[];
+  readonly submissions: readonly TaskSubmission[];
+  /** How the module sets the global start method: undefined when it never calls `set_start_method`. */
+  readonly moduleStartMethod: StartMethod | undefined;
+  private readonly byCall = new Map<CallExpression, Construction>();
+
+  constructor(
+    scopes: ScopeTree,
+    private readonly resolver: Resolver,
+  ) {
+    const constructions: Construction[] = [];
+    const submissions: TaskSubmission[] = [];
+    const methods: StartMethod[] = [];
+    walkWithScopes(scopes, {
+      call: (call, scope) => {
+        const construction = this.construction(call, scope);
+        if (construction) {
+          constructions.push(construction);
+          this.byCall.set(call, construction);
+          return;
+        }
+        const submission = this.submission(call, scope);
+        if (submission) {
+          submissions.push(submission);
+          return;
+        }
+        if (this.isSetStartMethod(call, scope)) methods.push(literalStartMethod(call));
+      },
+    });
+    this.constructions = constructions;
+    this.submissions = submissions;
+    this.moduleStartMethod =
+      methods.length === 0 ? undefined : methods.every((method) => method === methods[0]) ? methods[0] : 'unknown';
+  }
+
+  constructionAt(call: CallExpression): Construction | undefined {
+    return this.byCall.get(call);
+  }
+
+  /**
+   * The start method the construction's processes use: the one it selects, else the one the
+   * module sets with `set_start_method`, else the platform default.
+   */
+  effectiveStartMethod(construction: Construction): StartMethod {
+    if (construction.startMethod !== 'default') return construction.startMethod;
+    return this.moduleStartMethod ?? 'default';
+  }
+
+  /**
+   * `multiprocessing.set_start_method(...)`. Not a context's method: a concrete context refuses
+   * to change (`ValueError: cannot set start method of concrete context`).
+   */
+  isSetStartMethod(call: CallExpression, scope: Scope): boolean {
+    const value = this.resolver.resolve(call.callee, scope);
+    return value?.kind === 'qualified' && value.name === 'multiprocessing.set_start_method' && value.startMethod === undefined;
+  }
+
+  private construction(call: CallExpression, scope: Scope): Construction | undefined {
+    const callee = this.resolver.resolve(call.callee, scope);
+    if (callee?.kind === 'qualified') {
+      const factory = PROCESS_FACTORIES.get(callee.name);
+      if (factory !== undefined) {
+        const kind = PROCESS_CLASSES.get(factory.returns)?.kind;
+        if (kind !== 'pool') return undefined;
+        return { kind, call, scope, startMethod: callee.startMethod ?? 'default', parameters: POOL_PARAMETERS.slice(0, 4), subclass: undefined };
+      }
+      const info = PROCESS_CLASSES.get(callee.name);
+      if (info === undefined || info.kind === 'manager') return undefined;
+      const startMethod =
+        info.startMethod ?? this.resolver.contextArgument(call, info.contextKeyword, scope) ?? callee.startMethod ?? 'default';
+      return { kind: info.kind, call, scope, startMethod, parameters: parametersOf(info.kind), subclass: undefined };
+    }
+    if (callee?.kind === 'class') {
+      const base = this.resolver.apiBase(callee.definition);
+      if (base === undefined || base.info.kind === 'manager') return undefined;
+      const kind = base.info.kind;
+      const parameters = this.keepsConstructor(callee.definition, new Set()) ? parametersOf(kind) : undefined;
+      let startMethod = base.startMethod;
+      if (parameters !== undefined && base.info.startMethod === undefined) {
+        startMethod = this.resolver.contextArgument(call, base.info.contextKeyword, scope) ?? startMethod;
+      }
+      return { kind, call, scope, startMethod, parameters, subclass: callee.definition };
+    }
+    return undefined;
+  }
+
+  private submission(call: CallExpression, scope: Scope): TaskSubmission | undefined {
+    const callee = unparenthesize(call.callee);
+    if (callee.kind !== 'Attribute' || callee.name === undefined) return undefined;
+    const method = callee.name.name;
+    const inPool = POOL_TASK_METHODS.has(method);
+    const inExecutor = EXECUTOR_TASK_METHODS.has(method);
+    if (!inPool && !inExecutor) return undefined;
+    const receiver = this.resolver.resolve(callee.object, scope);
+    if (receiver?.kind !== 'instance') return undefined;
+    const api = this.receiverApi(receiver, method);
+    if (api === 'pool' && inPool) return { api, method, call, scope, receiver: callee.object };
+    if (api === 'executor' && inExecutor) return { api, method, call, scope, receiver: callee.object };
+    return undefined;
+  }
+
+  /** Pool or executor, unless a module-defined subclass overrides the method. */
+  private receiverApi(receiver: InstanceValue, method: string): 'pool' | 'executor' | undefined {
+    let kind: string | undefined;
+    if (receiver.of.kind === 'qualified') {
+      kind = PROCESS_CLASSES.get(receiver.of.name)?.kind;
+    } else {
+      if (this.definesInChain(receiver.of.definition, method, new Set())) return undefined;
+      kind = this.resolver.apiBase(receiver.of.definition)?.info.kind;
+    }
+    return kind === 'pool' || kind === 'executor' ? kind : undefined;
+  }
+
+  /** Whether a module-defined class in `definition`'s chain binds `name` (or a base is unknown). */
+  private definesInChain(definition: ClassDefinition, name: string, seen: Set<ClassDefinition>): boolean {
+    if (seen.has(definition)) return false;
+    seen.add(definition);
+    if (this.resolver.scopes.scopeOf(definition)?.bindings.has(name)) return true;
+    const scope = this.resolver.definingScope(definition);
+    for (const base of definition.bases) {
+      if (base.kind !== 'Positional' || scope === undefined) return true;
+      const value = this.resolver.resolve(base.value, scope);
+      if (value?.kind === 'class') {
+        if (this.definesInChain(value.definition, name, seen)) return true;
+      } else if (value?.kind !== 'qualified') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** No module-defined class between `definition` and the standard class replaces `__init__`/`__new__`. */
+  private keepsConstructor(definition: ClassDefinition, seen: Set<ClassDefinition>): boolean {
+    if (seen.has(definition)) return false;
+    seen.add(definition);
+    const classScope = this.resolver.scopes.scopeOf(definition);
+    if (classScope?.bindings.has('__init__') || classScope?.bindings.has('__new__')) return false;
+    const scope = this.resolver.definingScope(definition);
+    if (scope === undefined) return false;
+    for (const base of definition.bases) {
+      if (base.kind !== 'Positional') return false;
+      const value = this.resolver.resolve(base.value, scope);
+      if (value?.kind === 'class') {
+        if (!this.keepsConstructor(value.definition, seen)) return false;
+      } else if (!(value?.kind === 'qualified' && PROCESS_CLASSES.has(value.name))) {
+        // A mixin from elsewhere may define its own constructor.
+        return false;
+      }
+    }
+    return true;
+  }
+}
+
+function parametersOf(kind: ConstructionKind): readonly string[] {
+  switch (kind) {
+    case 'process':
+      return PROCESS_PARAMETERS;
+    case 'pool':
+      return POOL_PARAMETERS;
+    case 'executor':
+      return EXECUTOR_PARAMETERS;
+  }
+}
+
+/** `set_start_method("spawn")` / `set_start_method(method="spawn")` → spawn; anything else unknown. */
+export function literalStartMethod(call: CallExpression): StartMethod {
+  const value = argumentValue(call, ['method', 'force'], 'method');
+  const node = value === undefined ? undefined : unparenthesize(value);
+  return node?.kind === 'String' ? startMethodFromLiteral(node.value) : 'unknown';
+}

@@ -1,0 +1,85 @@
+// MP008 set-start-method-misuse: `multiprocessing.set_start_method(...)` where it fails with
+// `RuntimeError: context has already been set`:
+//
+// - at import time (module level, outside `if __name__ == "__main__":`) selecting spawn or
+//   forkserver: every child started that way imports the main module again, repeats the call,
+//   and dies with that error (exit code 1). With "fork" the child does not re-import, and a
+//   non-literal method may be fork, so neither is reported;
+// - without `force=True` when, on every path to it, the method has already been set or fixed
+//   (by an earlier `set_start_method`, `get_start_method()`, a no-argument `get_context()`, or a
+//   Queue/Lock/Pool/Manager… created through the default context). See `startMethodPaths.ts`.
+
+import { literalStartMethod, type ModuleAnalysis, visitExecutedCode, walkWithScopes } from '../../analysis';
+import type { CallExpression, SourceFile } from '../../parser';
+import type { Rule, RuleContext } from '../rule';
+import { lineNumber, snippet } from '../common/describe';
+import { type Fixer, StartMethodPaths } from './startMethodPaths';
+
+export const setStartMethodMisuse: Rule = {
+  meta: {
+    code: 'MP008',
+    name: 'set-start-method-misuse',
+    defaultSeverity: 'error',
+    summary: '`set_start_method` at import time outside the main guard, or again without `force=True`',
+  },
+  check(context: RuleContext): void {
+    const { analysis, source } = context;
+    const reported = new Set<CallExpression>();
+
+    const paths = new StartMethodPaths(analysis);
+    paths.body(source.module.body, analysis.scopes.moduleScope);
+    walkWithScopes(analysis.scopes, {
+      statement: (statement) => {
+        if (statement.kind !== 'FunctionDef') return;
+        const scope = analysis.scopes.scopeOf(statement);
+        if (scope) paths.body(statement.body, scope);
+      },
+    });
+    for (const repeated of paths.repeated) {
+      if (reported.has(repeated.call)) continue;
+      reported.add(repeated.call);
+      context.report({
+        span: repeated.call,
+        message:
+          `\`${snippet(source, repeated.call)}\` runs after ${fixedBy(source, repeated.after)}, without \`force=True\`: ` +
+          `RuntimeError: context has already been set. Set the start method once, first thing under ` +
+          `\`if __name__ == "__main__":\`, or use a context (\`multiprocessing.get_context("spawn")\`) where a ` +
+          `different method is wanted`,
+      });
+    }
+
+    for (const call of unguardedSetStartMethods(analysis)) {
+      if (reported.has(call)) continue;
+      reported.add(call);
+      const method = literalStartMethod(call);
+      context.report({
+        span: call,
+        message:
+          `\`${snippet(source, call)}\` runs at import time, outside \`if __name__ == "__main__":\`: every ${method} ` +
+          `child imports this module again and repeats the call, which fails there with "RuntimeError: context has ` +
+          `already been set" (the child exits with code 1). Move it under the main guard`,
+      });
+    }
+  },
+};
+
+/**
+ * `set_start_method("spawn"|"forkserver")` without `force=True`, run at import time. MP001's
+ * fix moves these under the main guard too (see its rule).
+ */
+export function unguardedSetStartMethods(analysis: ModuleAnalysis): CallExpression[] {
+  const found: CallExpression[] = [];
+  visitExecutedCode(analysis.source.module.body, analysis.scopes.moduleScope, analysis.scopes, {
+    call: (call, scope) => {
+      if (!analysis.processApi.isSetStartMethod(call, scope) || StartMethodPaths.isForced(call)) return;
+      const method = literalStartMethod(call);
+      if (method === 'spawn' || method === 'forkserver') found.push(call);
+    },
+  });
+  return found;
+}
+
+function fixedBy(source: SourceFile, fixer: Fixer): string {
+  const where = `\`${snippet(source, fixer.call, 40)}\` on line ${lineNumber(source, fixer.call.from)}`;
+  return fixer.how === 'set' ? where : `${where} fixed the start method (it uses the default context)`;
+}

@@ -1,0 +1,10 @@
+import multiprocessing as mp
+
+
+def main():
+    with mp.Pool(2) as pool:
+        print(pool.map(abs, [-1, -2]))
+
+
+if __name__ == "__main__":
+    main()

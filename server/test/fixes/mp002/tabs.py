@@ -1,0 +1,7 @@
+import multiprocessing as mp
+
+
+def main():
+	pool = mp.Pool(2)
+	pool.map(abs, [-1])
+	pool.join()

@@ -1,0 +1,19 @@
+import multiprocessing as mp
+
+
+class Worker(mp.Process):
+    def run(self):
+        print("worker")
+
+
+def main():
+    process = mp.Process(target=print, args=("child",))
+    process.start()
+    process.join()
+    worker = Worker()
+    worker . start ()  # spaces kept
+    worker.join()
+
+
+if __name__ == "__main__":
+    main()
