@@ -1,7 +1,8 @@
 // Merging exit reports. Several observers may speak about how one process ended:
 // - the process itself (`self`): knows the exception run() raised, not how the OS ended it;
 // - its parent or the launcher: know the OS exit status (code or signal), not the exception;
-// - the collector: only knows the stream closed without a word ("lost").
+// - the collector: usually only knows the stream closed, or the process vanished from the OS
+//   process list, without a word ("lost"); it knows the status only of a survivor it killed.
 // The model keeps every report and derives exactly one record from them, so the order in which
 // the streams deliver them does not matter.
 import type { ExceptionInfo, ExitReporter } from '../protocol/events';
@@ -56,7 +57,9 @@ export function processState(exit: ExitSnapshot | null, saidHello: boolean): Pro
   if (!exit) {
     return saidHello ? 'running' : 'starting';
   }
-  if (exit.reporters.every((reporter) => reporter === 'collector')) {
+  // The collector alone usually knows nothing (a stream closed, a process vanished); when it does
+  // know the status, it sent the signal itself (mpscope killed a survivor).
+  if (exit.reporters.every((reporter) => reporter === 'collector') && exit.exitcode === null && exit.signal === null) {
     return 'lost';
   }
   if (exit.signal !== null || (exit.exitcode !== null && exit.exitcode < 0)) {

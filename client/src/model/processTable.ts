@@ -1,7 +1,9 @@
 // The processes of one session: lifecycle events in, one record per process out, nested by
 // parent. Events arrive on one stream per process, so their order across processes is not
 // guaranteed (a child's hello may come before its parent's process.started): every handler
-// accepts either order and the result is the same.
+// accepts either order and the result is the same. Snapshots of the OS process list are a second
+// input (observeOs): they add the children the runtime cannot see, zombies, and processes that
+// vanished without a word.
 import type {
   ExceptionInfo,
   Hello,
@@ -16,6 +18,7 @@ import type {
 } from '../protocol/events';
 import type { ChangeRecorder } from './changes';
 import { ExitReport, mergeExitReports, processState } from './exitRecord';
+import { commandName, descendantsOf, isZombieStat, OsObservation, OsProcess, OsSnapshot } from './osSnapshot';
 import type { SignalTable } from './signals';
 import type {
   ExitSnapshot,
@@ -76,6 +79,9 @@ export class ProcessRecord implements ProcessSnapshot {
   closed = false;
   interpreter: InterpreterInfo | null = null;
   runtimeErrors: RuntimeErrorInfo[] = [];
+  external = false;
+  orphaned = false;
+  os: OsObservation | null = null;
 
   /** Internal bookkeeping, not part of the snapshot. */
   saidHello = false;
@@ -130,7 +136,15 @@ export class ProcessRecord implements ProcessSnapshot {
         argv: this.interpreter.argv && [...this.interpreter.argv],
       },
       runtimeErrors: this.runtimeErrors.map((error) => ({ ...error })),
+      external: this.external,
+      orphaned: this.orphaned,
+      os: this.os && { ...this.os },
     };
+  }
+
+  /** The OS listed it in the latest snapshot (zombies included). */
+  get listedByOs(): boolean {
+    return this.os !== null && this.os.vanishedAt === null;
   }
 }
 
@@ -145,6 +159,8 @@ export class ProcessTable {
   /** Records whose OS parent pid has no record yet, by that pid. */
   private readonly waiting = new Map<number, Set<ProcessRecord>>();
   private readonly pendingCreations = new Map<string, ProcessCreated>();
+  /** Counts changes, so an OS snapshot that changed nothing notifies nobody. */
+  private mutations = 0;
 
   constructor(private readonly context: ProcessTableContext) {}
 
@@ -184,6 +200,7 @@ export class ProcessTable {
     // Otherwise the same process connected again: a "lost" from its earlier stream is void.
     removeCollectorReports(record);
     record.saidHello = true;
+    record.external = false;
     record.connected = true;
     record.streamClosed = false;
     record.osParentPid = event.ppid;
@@ -228,6 +245,7 @@ export class ProcessTable {
       record = undefined; // the pid was reused by another Process object
     }
     record ??= this.add(event.child_pid);
+    record.external = false;
     record.proc = event.proc;
     record.logicalParentPid = event.pid;
     this.placeUnder(record, event.pid);
@@ -324,6 +342,53 @@ export class ProcessTable {
     this.refresh(record);
   }
 
+  /**
+   * A snapshot of the OS process list. `roots` are the processes whose descendants belong to the
+   * session (the launcher of a run, the debuggee of a debug session). Returns whether anything
+   * changed.
+   */
+  observeOs(snapshot: OsSnapshot, roots: Iterable<number>): boolean {
+    const before = this.mutations;
+    const listed = new Map<number, OsProcess>();
+    for (const entry of snapshot.processes) {
+      listed.set(entry.pid, entry);
+    }
+    // What the OS says about the processes the session knows.
+    for (const record of [...this.current.values()]) {
+      const entry = listed.get(record.pid);
+      if (record.listedByOs) {
+        if (entry) {
+          this.seenByOs(record, entry, snapshot.t);
+        } else {
+          this.vanished(record, snapshot.t);
+        }
+      } else if (record.os === null && entry && isSameProcess(record, entry)) {
+        this.seenByOs(record, entry, snapshot.t);
+      }
+    }
+    // Processes nobody reported: the descendants of the roots and of every process the OS lists
+    // (so the children of an orphan, whose parent is no longer below the roots, are found too).
+    const anchors = new Set(roots);
+    for (const record of this.current.values()) {
+      if (record.listedByOs) {
+        anchors.add(record.pid);
+      }
+    }
+    for (const entry of descendantsOf(snapshot.processes, anchors)) {
+      if (this.current.get(entry.pid)?.listedByOs) {
+        continue;
+      }
+      // Unknown, or a record of an earlier process with the same pid: a new process.
+      const record = this.add(entry.pid);
+      record.external = true;
+      record.name = commandName(entry.command) || record.name;
+      this.seenByOs(record, entry, snapshot.t);
+      this.placeUnder(record, entry.ppid);
+      this.refresh(record);
+    }
+    return this.mutations !== before;
+  }
+
   /** The session learned its launcher's pid: processes waiting for it as parent are roots. */
   launcherKnown(pid: number): void {
     const waiting = this.waiting.get(pid);
@@ -339,6 +404,7 @@ export class ProcessTable {
     const generation = (this.generations.get(pid) ?? 0) + 1;
     this.generations.set(pid, generation);
     const record = new ProcessRecord(generation === 1 ? String(pid) : `${pid}#${generation}`, pid);
+    this.mutations++;
     this.records.set(record.key, record);
     this.current.set(pid, record);
     this.rootSet().add(record);
@@ -359,6 +425,7 @@ export class ProcessTable {
       record.waitingFor = null;
       if (record.logicalParentPid === null) {
         this.setParent(record, parent);
+        this.refreshState(record);
       }
     }
   }
@@ -410,6 +477,7 @@ export class ProcessTable {
       this.children.set(key, siblings);
     }
     siblings.add(record);
+    this.mutations++;
     this.context.changes.structureChanged(this.context.sessionId);
   }
 
@@ -428,6 +496,7 @@ export class ProcessTable {
   private childOf(senderPid: number, childPid: number): ProcessRecord {
     const existing = this.current.get(childPid);
     if (existing) {
+      existing.external = false; // a Python parent speaks of it: a multiprocessing child
       return existing;
     }
     const record = this.add(childPid);
@@ -441,11 +510,86 @@ export class ProcessTable {
   }
 
   private refresh(record: ProcessRecord): void {
+    const endedBefore = record.endedAt;
     record.exit = mergeExitReports(record.exitReports, this.context.signals);
     record.endedAt = record.exit ? record.exit.t : null;
-    record.state = processState(record.exit, record.saidHello);
+    this.deriveState(record);
+    this.mutations++;
     this.context.changes.processChanged(this.context.sessionId, record.key);
+    if (record.endedAt !== endedBefore) {
+      // Whether its children are orphans depends on when it ended.
+      for (const child of this.children.get(record.key) ?? []) {
+        this.refreshState(child);
+      }
+    }
   }
+
+  /** Recomputes the state alone (its parent moved or ended); notifies only on a change. */
+  private refreshState(record: ProcessRecord): void {
+    const { state, orphaned } = record;
+    this.deriveState(record);
+    if (record.state !== state || record.orphaned !== orphaned) {
+      this.mutations++;
+      this.context.changes.processChanged(this.context.sessionId, record.key);
+    }
+  }
+
+  private deriveState(record: ProcessRecord): void {
+    const parent = record.parentKey === null ? undefined : this.records.get(record.parentKey);
+    const parentEnded = parent?.endedAt ?? null;
+    record.orphaned = parentEnded !== null && (record.endedAt === null || record.endedAt > parentEnded);
+    if (record.listedByOs && record.os?.zombie) {
+      record.state = 'zombie';
+      return;
+    }
+    // The OS listing it alive says as much as a hello: it runs.
+    const lifecycle = processState(record.exit, record.saidHello || record.listedByOs);
+    record.state = record.orphaned && (lifecycle === 'running' || lifecycle === 'starting') ? 'orphan' : lifecycle;
+  }
+
+  private seenByOs(record: ProcessRecord, entry: OsProcess, t: number): void {
+    const zombie = isZombieStat(entry.stat);
+    const before = record.os;
+    const meaningful = !before || before.vanishedAt !== null || before.zombie !== zombie || before.ppid !== entry.ppid || before.command !== entry.command;
+    record.os = {
+      command: entry.command,
+      stat: entry.stat,
+      ppid: entry.ppid,
+      zombie,
+      firstSeen: before?.firstSeen ?? t,
+      lastSeen: t,
+      vanishedAt: null,
+    };
+    // Run states (R, S, D…) flip all the time; only what the tree shows is worth a refresh.
+    if (meaningful) {
+      this.refresh(record);
+    }
+  }
+
+  /** A process the OS listed before is gone: reaped, with or without anyone reporting its end. */
+  private vanished(record: ProcessRecord, t: number): void {
+    if (!record.os) {
+      return;
+    }
+    record.os = { ...record.os, zombie: false, vanishedAt: t };
+    if (record.exitReports.length === 0) {
+      record.exitReports.push({ reporter: 'collector', exitcode: null, signal: null, exception: null, t });
+    }
+    this.refresh(record);
+  }
+}
+
+/**
+ * Whether a listed pid is the process a record the OS never listed before is about, and not a
+ * later process that reused the pid: yes while nothing says it ended; after an end, only for a
+ * zombie (or a process whose stream merely closed) under the parent the record knows.
+ */
+function isSameProcess(record: ProcessRecord, entry: OsProcess): boolean {
+  if (record.exitReports.length === 0) {
+    return true;
+  }
+  const underKnownParent = entry.ppid === record.osParentPid || entry.ppid === record.logicalParentPid;
+  return underKnownParent && (isZombieStat(entry.stat) || !hasInformedExit(record));
 }
 
 /** Someone who saw the process end (itself, its parent, the launcher) has reported. */

@@ -1,8 +1,10 @@
 // The model's state as plain, JSON-compatible objects: what `snapshot()` returns, what the
 // views render, and what tests compare. Times are seconds since the epoch, as in the events.
 import type { ExceptionInfo, ExitReporter, Role, Site, StartMethod } from '../protocol/events';
+import type { OsObservation } from './osSnapshot';
 
 export type { ExceptionInfo, ExitReporter, Role, Site, StartMethod };
+export type { OsObservation };
 
 /**
  * Where a process is in its life, as far as the collector knows.
@@ -11,11 +13,14 @@ export type { ExceptionInfo, ExitReporter, Role, Site, StartMethod };
  * - exited: ended with code 0 (or an unknown code and no error)
  * - failed: ended with a non-zero code or with an exception
  * - killed: ended by a signal
- * - lost: its stream closed and nobody reported how it ended
+ * - lost: its stream closed, or it vanished from the OS process list, and nobody reported how
+ *   it ended
+ * - zombie: the OS lists it as ended but not yet reaped by its parent (whatever its exit record)
+ * - orphan: still running although its parent has ended
  */
-export type ProcessState = 'starting' | 'running' | 'exited' | 'failed' | 'killed' | 'lost';
+export type ProcessState = 'starting' | 'running' | 'exited' | 'failed' | 'killed' | 'lost' | 'zombie' | 'orphan';
 
-export const PROCESS_STATES: readonly ProcessState[] = ['starting', 'running', 'exited', 'failed', 'killed', 'lost'];
+export const PROCESS_STATES: readonly ProcessState[] = ['starting', 'running', 'exited', 'failed', 'killed', 'lost', 'zombie', 'orphan'];
 
 /** How a session came to be: a "Run Python File" terminal, a debug session, or a saved file. */
 export type SessionKind = 'run' | 'debug' | 'replay';
@@ -28,7 +33,10 @@ export interface ExitSnapshot {
   readonly signal: string | null;
   /** The exception `run()` raised, as the process itself reported it. */
   readonly exception: ExceptionInfo | null;
-  /** Who contributed to this record: self, parent, launcher (the collector only when nobody else spoke). */
+  /**
+   * Who contributed to this record: self, parent, launcher (the collector only when nobody else
+   * spoke: a vanished stream or process, or mpscope's own kill of a survivor).
+   */
   readonly reporters: readonly ExitReporter[];
   /** When the process ended (earliest report). */
   readonly t: number;
@@ -104,6 +112,12 @@ export interface ProcessSnapshot {
   readonly closed: boolean;
   readonly interpreter: InterpreterInfo | null;
   readonly runtimeErrors: readonly RuntimeErrorInfo[];
+  /** Found in the OS process list only: the runtime never spoke of it (e.g. a non-Python child). */
+  readonly external: boolean;
+  /** Its parent in the tree ended while it was still running. */
+  readonly orphaned: boolean;
+  /** What the OS process list last said about it; null when no snapshot has listed it. */
+  readonly os: OsObservation | null;
 }
 
 export interface SessionSnapshot {
@@ -115,6 +129,8 @@ export interface SessionSnapshot {
   readonly endedAt: number | null;
   /** The `python -m mpscope run` launcher, which is not shown as a process. */
   readonly launcherPid: number | null;
+  /** A debug session's debuggee (its main process), as the debug adapter reported it. */
+  readonly debuggeePid: number | null;
   /** Every process, in order of first appearance. */
   readonly processes: readonly ProcessSnapshot[];
   /** Events the model applied. */
@@ -123,4 +139,6 @@ export interface SessionSnapshot {
   readonly ignoredEvents: number;
   /** Runtime errors reported by streams that are not processes of the tree (the launcher). */
   readonly runtimeErrors: readonly RuntimeErrorInfo[];
+  /** Keys of processes the OS still listed alive after the session ended (empty while it runs). */
+  readonly survivors: readonly string[];
 }

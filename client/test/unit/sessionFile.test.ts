@@ -291,6 +291,8 @@ describe('session files: reading what others wrote', () => {
         timeout: 60_000,
       });
       assert.equal(result.status, 0, `launcher failed: ${result.stderr}`);
+      const hellos = fs.readFileSync(output, 'utf8').split('\n').filter((line) => line.includes('"hello"'));
+      assert.ok(hellos.length >= 3 && hellos.every((line) => JSON.parse(line).token === REDACTED_TOKEN), 'the launcher wrote a token');
       const model = new Model();
       const outcome = await replaySessionFile(output, model);
       assert.equal(outcome.skipped, 0, outcome.skippedText);

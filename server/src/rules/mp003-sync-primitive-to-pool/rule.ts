@@ -8,6 +8,7 @@
 
 import { sentByTask, type TaskSubmission } from '../../analysis';
 import type { Rule, RuleContext } from '../rule';
+import { skippingExpectedFailures } from '../common/expectedFailures';
 import { callSnippet, describeHeld, madeWhere, snippet } from '../common/describe';
 import { reportSpan } from '../common/spans';
 
@@ -18,7 +19,8 @@ export const syncPrimitiveToPool: Rule = {
     defaultSeverity: 'error',
     summary: 'multiprocessing Queue/Lock/Event/Value… passed as a Pool or ProcessPoolExecutor task argument',
   },
-  check(context: RuleContext): void {
+  check(ruleContext: RuleContext): void {
+    const context = skippingExpectedFailures(ruleContext);
     const { analysis, source } = context;
     const reported = new Set<string>();
     for (const submission of analysis.processApi.submissions) {

@@ -7,6 +7,7 @@ import type { Construction } from '../../analysis';
 import { bindArgument } from '../../analysis';
 import { type CallExpression, unparenthesize } from '../../parser';
 import type { Rule, RuleContext } from '../rule';
+import { skippingExpectedFailures } from '../common/expectedFailures';
 import { snippet } from '../common/describe';
 import { passArgumentsFix } from './passArguments';
 
@@ -17,7 +18,8 @@ export const targetCalled: Rule = {
     defaultSeverity: 'error',
     summary: '`Process(target=f(...))` calls the function in the parent instead of passing it',
   },
-  check(context: RuleContext): void {
+  check(ruleContext: RuleContext): void {
+    const context = skippingExpectedFailures(ruleContext);
     const { analysis, source } = context;
     for (const construction of analysis.processApi.constructions) {
       const target = calledTarget(construction);

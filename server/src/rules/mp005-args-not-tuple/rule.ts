@@ -11,6 +11,7 @@ import { bindArgument } from '../../analysis';
 import type { Expression, SourceFile } from '../../parser';
 import { unparenthesize } from '../../parser';
 import type { Rule, RuleContext, RuleFix } from '../rule';
+import { skippingExpectedFailures } from '../common/expectedFailures';
 import { describeHeld, snippet } from '../common/describe';
 
 export const ADD_COMMA_TITLE = 'Make it a one-element tuple';
@@ -22,7 +23,8 @@ export const argsNotTuple: Rule = {
     defaultSeverity: 'error',
     summary: '`args=`/`initargs=` given a single value instead of a tuple (`args=(x)` lacks the comma)',
   },
-  check(context: RuleContext): void {
+  check(ruleContext: RuleContext): void {
+    const context = skippingExpectedFailures(ruleContext);
     const { analysis, source } = context;
     const check = (value: Expression, parameter: string, scope: Scope, owner: string): void => {
       const problem = notATuple(analysis, value, scope);

@@ -12,6 +12,7 @@
 import { literalStartMethod, type ModuleAnalysis, visitExecutedCode, walkWithScopes } from '../../analysis';
 import type { CallExpression, SourceFile } from '../../parser';
 import type { Rule, RuleContext } from '../rule';
+import { skippingExpectedFailures } from '../common/expectedFailures';
 import { lineNumber, snippet } from '../common/describe';
 import { type Fixer, StartMethodPaths } from './startMethodPaths';
 
@@ -22,7 +23,8 @@ export const setStartMethodMisuse: Rule = {
     defaultSeverity: 'error',
     summary: '`set_start_method` at import time outside the main guard, or again without `force=True`',
   },
-  check(context: RuleContext): void {
+  check(ruleContext: RuleContext): void {
+    const context = skippingExpectedFailures(ruleContext);
     const { analysis, source } = context;
     const reported = new Set<CallExpression>();
 

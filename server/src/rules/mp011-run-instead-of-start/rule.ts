@@ -10,6 +10,7 @@ import { walkWithScopes } from '../../analysis';
 import { PROCESS_CLASSES } from '../../analysis/stdlib/multiprocessingApi';
 import { unparenthesize } from '../../parser';
 import type { Rule, RuleContext } from '../rule';
+import { skippingExpectedFailures } from '../common/expectedFailures';
 import { snippet } from '../common/describe';
 
 export const CALL_START_TITLE = 'Call `start()` instead';
@@ -21,7 +22,8 @@ export const runInsteadOfStart: Rule = {
     defaultSeverity: 'warning',
     summary: '`p.run()` on a Process runs the target in the current process; `start()` starts the child',
   },
-  check(context: RuleContext): void {
+  check(ruleContext: RuleContext): void {
+    const context = skippingExpectedFailures(ruleContext);
     const { analysis, source } = context;
     walkWithScopes(analysis.scopes, {
       call: (call, scope) => {

@@ -11,6 +11,7 @@
 import type { ChildFunction, ReachedCreation } from '../../analysis';
 import type { Expression, SourceFile } from '../../parser';
 import type { Rule, RuleContext } from '../rule';
+import { skippingExpectedFailures } from '../common/expectedFailures';
 import { callSnippet, lineNumber } from '../common/describe';
 
 export const daemonChildren: Rule = {
@@ -20,7 +21,8 @@ export const daemonChildren: Rule = {
     defaultSeverity: 'error',
     summary: 'Pool or Process created inside a Pool task or a daemon process target',
   },
-  check(context: RuleContext): void {
+  check(ruleContext: RuleContext): void {
+    const context = skippingExpectedFailures(ruleContext);
     const { analysis, source } = context;
     const reported = new Set<Expression>();
     for (const child of analysis.children.functions) {

@@ -10,6 +10,7 @@ import type { HeldObject, SentValue } from '../../analysis';
 import { sentByTask, sentToProcess } from '../../analysis';
 import type { CallExpression } from '../../parser';
 import type { Rule, RuleContext } from '../rule';
+import { skippingExpectedFailures } from '../common/expectedFailures';
 import { callSnippet, describeHeld, madeWhere, snippet } from '../common/describe';
 import { reportSpan } from '../common/spans';
 
@@ -22,7 +23,8 @@ export const unpicklableArg: Rule = {
     defaultSeverity: 'error',
     summary: 'open file, threading lock, generator or Pool passed to a Pool/executor task or a Process',
   },
-  check(context: RuleContext): void {
+  check(ruleContext: RuleContext): void {
+    const context = skippingExpectedFailures(ruleContext);
     const { analysis, source } = context;
     const reported = new Set<string>();
     const report = (sent: SentValue, call: CallExpression, held: HeldObject, how: string, severity?: 'warning'): void => {

@@ -12,6 +12,7 @@
 import { argumentValue, walkWithScopes } from '../../analysis';
 import { unparenthesize } from '../../parser';
 import type { Rule, RuleContext } from '../rule';
+import { skippingExpectedFailures } from '../common/expectedFailures';
 import { snippet } from '../common/describe';
 
 const FORK_CALLS: ReadonlySet<string> = new Set(['os.fork', 'os.forkpty']);
@@ -23,7 +24,8 @@ export const forkUnsafe: Rule = {
     defaultSeverity: 'warning',
     summary: '`os.fork()` or the fork start method: unavailable on Windows, unsafe with threads and on macOS',
   },
-  check(context: RuleContext): void {
+  check(ruleContext: RuleContext): void {
+    const context = skippingExpectedFailures(ruleContext);
     const { analysis, source } = context;
     walkWithScopes(analysis.scopes, {
       call: (call, scope) => {

@@ -14,6 +14,7 @@ import { MAX_WINDOWS_WORKERS } from '../../analysis/stdlib/objectApi';
 import type { Expression } from '../../parser';
 import { unparenthesize } from '../../parser';
 import type { Rule, RuleContext, RuleFix } from '../rule';
+import { skippingExpectedFailures } from '../common/expectedFailures';
 import { snippet } from '../common/describe';
 
 export const clampTitle = (value: number): string => `Use ${value}`;
@@ -25,7 +26,8 @@ export const badWorkerCount: Rule = {
     defaultSeverity: 'error',
     summary: '`Pool(0)`, a negative worker count, or `max_workers` above 61 (the Windows limit)',
   },
-  check(context: RuleContext): void {
+  check(ruleContext: RuleContext): void {
+    const context = skippingExpectedFailures(ruleContext);
     const { analysis, source } = context;
     for (const construction of analysis.processApi.constructions) {
       if (construction.kind === 'process' || construction.parameters === undefined) continue;

@@ -1,0 +1,82 @@
+// What the operating system says about a session's processes: an input of the model next to the
+// runtime's events. The runtime cannot see non-Python children, zombies (ended, not yet reaped
+// by their parent) or a process that vanished without a word; a periodic snapshot of the OS
+// process list can. This file holds the input's shape and the pure walks over it.
+
+/** One process as the OS lists it. */
+export interface OsProcess {
+  readonly pid: number;
+  readonly ppid: number;
+  /** `ps` STAT letters (`S`, `R+`, `Z`, …); empty where the OS has none (Windows). */
+  readonly stat: string;
+  /** Command name (`ps` comm; the image name on Windows). */
+  readonly command: string;
+}
+
+/** Every process the OS listed at one moment (not only the session's). */
+export interface OsSnapshot {
+  /** Seconds since the epoch, like the events. */
+  readonly t: number;
+  readonly processes: readonly OsProcess[];
+}
+
+/** What the model last learned about a process from the OS. */
+export interface OsObservation {
+  readonly command: string;
+  readonly stat: string;
+  readonly ppid: number;
+  /** Ended but not yet reaped by its parent (STAT `Z`). */
+  readonly zombie: boolean;
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  /** When a snapshot first no longer listed it; null while it is listed. */
+  readonly vanishedAt: number | null;
+}
+
+export function isZombieStat(stat: string): boolean {
+  return stat.charAt(0) === 'Z';
+}
+
+/** `python3` from `/usr/bin/python3` (macOS lists paths), `C:\…\py.exe` → `py.exe`. */
+export function commandName(command: string): string {
+  const base = command.split(/[\\/]/).pop() ?? command;
+  return base.length > 0 ? base : command;
+}
+
+/** Children of each pid, in list order. */
+export function childrenByParent(processes: readonly OsProcess[]): Map<number, OsProcess[]> {
+  const children = new Map<number, OsProcess[]>();
+  for (const process of processes) {
+    if (process.pid === process.ppid) {
+      continue; // pid 0 on some systems is its own parent
+    }
+    let list = children.get(process.ppid);
+    if (!list) {
+      list = [];
+      children.set(process.ppid, list);
+    }
+    list.push(process);
+  }
+  return children;
+}
+
+/**
+ * Every descendant of the given pids (not the pids themselves), parents before their children,
+ * whatever order the OS listed them in. Each process is returned once.
+ */
+export function descendantsOf(processes: readonly OsProcess[], roots: Iterable<number>): OsProcess[] {
+  const children = childrenByParent(processes);
+  const seen = new Set<number>(roots);
+  const queue = [...seen];
+  const found: OsProcess[] = [];
+  for (let index = 0; index < queue.length; index++) {
+    for (const child of children.get(queue[index]) ?? []) {
+      if (!seen.has(child.pid)) {
+        seen.add(child.pid);
+        queue.push(child.pid);
+        found.push(child);
+      }
+    }
+  }
+  return found;
+}

@@ -1,0 +1,45 @@
+// Code that a test runs in order to see it fail: the body of `with self.assertRaises(...)`,
+// `with self.assertRaisesRegex(...)` or `with pytest.raises(...)`. A finding that says "this
+// raises" is what such code intends, so the call-shape and data-flow rules do not report there.
+
+import type { ModuleAnalysis } from '../../analysis';
+import type { Span } from '../../parser';
+import type { RuleContext } from '../rule';
+import { unparenthesize, walkStatements } from '../../parser';
+
+const RAISES_CONTEXTS: ReadonlySet<string> = new Set(['assertRaises', 'assertRaisesRegex', 'assertRaisesRegexp', 'raises']);
+
+const cache = new WeakMap<ModuleAnalysis, readonly Span[]>();
+
+/** Whether `span` lies in the body of a `with` block that expects an exception. */
+export function expectsFailure(analysis: ModuleAnalysis, span: Span): boolean {
+  let bodies = cache.get(analysis);
+  if (bodies === undefined) {
+    const found: Span[] = [];
+    walkStatements(analysis.source.module.body, (statement) => {
+      if (statement.kind !== 'With') return;
+      const expecting = statement.items.some((item) => {
+        const context = unparenthesize(item.context);
+        if (context.kind !== 'Call') return false;
+        const callee = unparenthesize(context.callee);
+        const name = callee.kind === 'Attribute' ? callee.name?.name : callee.kind === 'Name' ? callee.name : undefined;
+        return name !== undefined && RAISES_CONTEXTS.has(name);
+      });
+      if (expecting) found.push(statement.body);
+    });
+    bodies = found;
+    cache.set(analysis, bodies);
+  }
+  return bodies.some((body) => span.from >= body.from && span.to <= body.to);
+}
+
+/** The rule context, with reports inside expected-failure blocks dropped. */
+export function skippingExpectedFailures(context: RuleContext): RuleContext {
+  return {
+    source: context.source,
+    analysis: context.analysis,
+    report: (report) => {
+      if (!expectsFailure(context.analysis, report.span)) context.report(report);
+    },
+  };
+}
