@@ -23,7 +23,8 @@ async function main() {
     return await runExtensionTests({
       label: 'integration',
       folder: workspace,
-      extensionDevelopmentPath: repoRoot,
+      // Beside mpscope, a test-only extension that runs Debian's debugpy adapter (see its extension.js).
+      extensionDevelopmentPath: [repoRoot, fromRoot('client', 'test', 'fixtures', 'debugpy-fixture')],
       extensionTestsPath: fromRoot(testsEntry),
     });
   } finally {

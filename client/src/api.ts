@@ -29,4 +29,6 @@ export interface MpscopeApi {
   whenLanguageServerReady(): Promise<void>;
   /** The Timeline panel: undefined while it is closed; `rendered` is what its webview last drew. */
   timeline(): TimelineStatus | undefined;
+  /** What the status bar item shows (`$(pulse) 3 running · 1 failed`); undefined while hidden. */
+  statusBarText(): string | undefined;
 }

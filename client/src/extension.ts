@@ -5,18 +5,23 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { MpscopeApi } from './api';
+import { CLEAR_FINISHED_SESSIONS_COMMAND, clearFinishedSessions } from './commands/clearFinishedSessions';
 import { RUN_FILE_COMMAND, RunFileCommand } from './commands/runFile';
 import { revealCreationSite } from './commands/revealCreationSite';
 import { registerSessionCommands } from './commands/sessionCommands';
+import { registerDebugSupport } from './debug/registerDebugSupport';
 import { LanguageClientHost } from './language/languageClient';
 import { Model } from './model/model';
 import { signalTableFrom } from './model/signals';
+import { registerOsSupport } from './os/registerOsSupport';
 import { PROTOCOL_VERSION } from './protocol/events';
+import { RuntimeDiagnostics } from './runtimeErrors/runtimeDiagnostics';
 import { Collector } from './session/collector';
-import { noTasks } from './timeline/timeline';
+import { modelTasks } from './timeline/taskSource';
 import { formatCounters } from './session/counters';
 import type { LogLevel } from './session/sessionServer';
 import { PROCESSES_VIEW_ID, ProcessTreeNode, ProcessTreeProvider, REVEAL_CREATION_SITE_COMMAND } from './views/processTree';
+import { registerProcessViewSupport } from './views/processViewSupport';
 import { Throttle } from './views/refreshPlan';
 
 const SHOW_LOG_COMMAND = 'mpscope.showLog';
@@ -50,8 +55,19 @@ export function activate(context: vscode.ExtensionContext): MpscopeApi {
     }),
   );
 
+  // Debug sessions report to the tree; the OS process list completes it; failures show in the editor.
+  registerDebugSupport({ collector, model, extensionPath: context.extensionPath, log }, context.subscriptions);
+  registerOsSupport({ model, log, selected: () => treeView.selection[0] }, context.subscriptions);
+  context.subscriptions.push(
+    new RuntimeDiagnostics(model),
+    vscode.commands.registerCommand(CLEAR_FINISHED_SESSIONS_COMMAND, () => clearFinishedSessions(model, collector)),
+  );
+
+  // The view's settings, status bar count, stack dumps and process actions.
+  const processView = registerProcessViewSupport({ model, collector, tree, treeView, log }, context.subscriptions);
+
   const timeline = registerSessionCommands(
-    { model, tree, treeView, extensionUri: context.extensionUri, tasks: noTasks, log },
+    { model, tree, treeView, extensionUri: context.extensionUri, tasks: modelTasks, log },
     context.subscriptions,
   );
 
@@ -75,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): MpscopeApi {
     collectorCounters: () => collector.counters(),
     whenLanguageServerReady: () => languageClient.whenReady(),
     timeline: () => timeline.status(),
+    statusBarText: () => processView.statusBar.shownText,
   };
 }
 

@@ -23,7 +23,7 @@ from mpscope.bounded import clip
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Optional, Protocol
+    from typing import Any, Callable, Dict, List, Optional, Protocol
 
     class EventStream(Protocol):
         """What the agent needs from a stream (``transport.Stream``, or the launcher's local one)."""
@@ -76,9 +76,15 @@ class Agent:
         self.stream = stream
         self.origin = origin
         self.capture_args = capture_args
+        #: The parsed MPSCOPE_OPTIONS (``options.Options``), or None for the defaults.
+        self.options: "Optional[Any]" = None
+        #: Called by ``finish`` before the last flush, to send what hooks still hold (folded counts).
+        self.finishers: "List[Callable[[], None]]" = []
         self.announced = False
         self.muted = False
         self.role: "Optional[str]" = None
+        #: How this process answers a request for its stacks (``stacks.SignalDumps`` / ``RequestReplies``), or None.
+        self.stacks: "Optional[Any]" = None
         # Taken now, not at hello time: a deferred hello may come after the parent
         # exited, when the process has been re-parented (ppid 1).
         self.ppid = os.getppid()
@@ -97,6 +103,11 @@ class Agent:
         chosen = role or _FALLBACK_ROLE.get(self.origin) or ev.ROLE_MAIN
         self.role = chosen
         self.stream.open(self.hello(chosen, name))
+        if self.stacks is not None:
+            try:
+                self.stacks.on_stream_open(self)
+            except Exception:
+                self.stacks = None
 
     def hello(self, role: str, name: "Optional[str]" = None) -> "Dict[str, Any]":
         """The hello event of this process, without the token (the stream adds it)."""
@@ -116,12 +127,21 @@ class Agent:
             pass
         hello["platform"] = sys.platform
         hello["runtime"] = __version__
+        if self.stacks is not None:
+            hello["stacks"] = self.stacks.describe()
         return hello
 
     def mute(self) -> None:
         """This process will say nothing (the launcher itself, a child about to exec)."""
         self.muted = True
         self.stream.silence()
+        stacks, self.stacks = self.stacks, None
+        stop = getattr(stacks, "stop", None)
+        if stop is not None:
+            try:
+                stop()  # nobody will ask a silent process for its stacks
+            except Exception:
+                pass
 
     def after_fork_in_child(self, origin: str) -> None:
         self.origin = origin
@@ -159,6 +179,11 @@ class Agent:
         if self.muted:
             return
         self.announce()
+        for finisher in list(self.finishers):
+            try:
+                finisher()
+            except Exception:
+                pass
         self.flush()
         self.stream.silence()
 

@@ -56,6 +56,11 @@ def _install(environ: "Mapping[str, str]") -> "Optional[_agent.Agent]":
     argv = sys.argv if isinstance(getattr(sys, "argv", None), list) else []
     origin = _agent.ORIGIN_SPAWN if "--multiprocessing-fork" in argv else _agent.ORIGIN_EXEC
     agent = _agent.Agent(Stream(address, token), origin=origin, capture_args=options.capture_args)
+    agent.options = options
+    if options.stacks_dir is not None or options.stacks_via is not None:
+        from mpscope import stacks
+
+        agent.stacks = stacks.setup(options)
     _agent.set_current(agent)
     atexit.register(_at_exit)
 

@@ -6,6 +6,9 @@
 | ``stacks_dir``        | none               | the collector's private directory (absolute path): each process writes its stack dumps to a file there (see ``stacks.py``); without it, hang diagnosis is off |
 | ``stacks_on_sigquit`` | false              | also dump on SIGQUIT (Ctrl-\\ in a terminal) instead of dying; the terminal launcher turns it on |
 | ``stacks_via``        | platform's         | ``"signal"`` (POSIX default: the collector sends SIGURG) or ``"request"`` (Windows default: a reader thread answers request lines on the stream) |
+| ``task_threshold_ms`` | 1                  | Pool/executor tasks that take at least this long (or fail) are sent one by one; faster ones are folded into per-worker counters |
+| ``task_detail``       | ``"folded"``       | ``"full"`` sends every task as its own event (costs more for tiny tasks) |
+| ``wait_threshold_ms`` | 1000               | a queue put/get, pipe send/recv or Lock/Condition/Event/Barrier wait that blocks at least this long is reported (``queue.blocked``, ``pipe.blocked``, ``sync.wait``) |
 """
 
 from __future__ import annotations
@@ -17,16 +20,26 @@ if TYPE_CHECKING:
 VIA_SIGNAL = "signal"
 VIA_REQUEST = "request"
 
+DEFAULT_TASK_THRESHOLD = 0.001  # seconds
+DEFAULT_WAIT_THRESHOLD = 1.0  # seconds
+TASK_DETAIL_FULL = "full"
+
 
 class Options:
-    __slots__ = ("capture_args", "stacks_dir", "stacks_on_sigquit", "stacks_via")
+    __slots__ = ("capture_args", "stacks_dir", "stacks_on_sigquit", "stacks_via", "task_threshold", "task_detail_full",
+                 "wait_threshold")
 
     def __init__(self, capture_args: bool = False, stacks_dir: "Optional[str]" = None,
-                 stacks_on_sigquit: bool = False, stacks_via: "Optional[str]" = None) -> None:
+                 stacks_on_sigquit: bool = False, stacks_via: "Optional[str]" = None,
+                 task_threshold: float = DEFAULT_TASK_THRESHOLD, task_detail_full: bool = False,
+                 wait_threshold: float = DEFAULT_WAIT_THRESHOLD) -> None:
         self.capture_args = capture_args
         self.stacks_dir = stacks_dir
         self.stacks_on_sigquit = stacks_on_sigquit
         self.stacks_via = stacks_via
+        self.task_threshold = task_threshold  # seconds
+        self.task_detail_full = task_detail_full
+        self.wait_threshold = wait_threshold  # seconds
 
 
 def parse_options(text: "Optional[str]") -> Options:
@@ -56,4 +69,20 @@ def options_from(data: "Dict[str, Any]") -> Options:
         stacks_dir=stacks_dir,
         stacks_on_sigquit=data.get("stacks_on_sigquit") is True,
         stacks_via=via,
+        task_threshold=_task_threshold(data.get("task_threshold_ms")),
+        task_detail_full=data.get("task_detail") == TASK_DETAIL_FULL,
+        wait_threshold=_milliseconds(data.get("wait_threshold_ms"), DEFAULT_WAIT_THRESHOLD),
     )
+
+
+def _task_threshold(value: "Any") -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+        return DEFAULT_TASK_THRESHOLD
+    return value / 1000.0
+
+
+def _milliseconds(value: "Any", default: float) -> float:
+    """A non-negative number of milliseconds as seconds; anything else means ``default``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+        return default
+    return value / 1000.0

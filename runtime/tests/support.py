@@ -100,6 +100,7 @@ class StreamLog:
         self.events: List[Dict[str, Any]] = []
         self.closed = False
         self.rejected = False
+        self.conn: Optional[socket.socket] = None  # to write request lines back
 
     @property
     def pid(self) -> Optional[int]:
@@ -153,6 +154,7 @@ class EventCollector:
             thread.start()
 
     def _read(self, conn: socket.socket, log: StreamLog) -> None:
+        log.conn = conn
         reader = conn.makefile("rb")
         try:
             for raw in reader:
@@ -201,6 +203,14 @@ class EventCollector:
         if not ok:
             raise AssertionError("timed out after %.0fs waiting for %s; events:\n%s"
                                  % (timeout, what, "\n".join(json.dumps(e) for e in self._unlocked_events())))
+
+    def send_line(self, pid: int, data: bytes) -> None:
+        """Write a request line on the open stream of ``pid``."""
+        with self._cond:
+            conns = [s.conn for s in self.streams if s.pid == pid and not s.closed and s.conn is not None]
+        if not conns:
+            raise AssertionError("no open stream of %d" % pid)
+        conns[0].sendall(data)
 
     def _unlocked_events(self) -> List[Dict[str, Any]]:
         return [e for s in self.streams for e in s.events]

@@ -11,7 +11,9 @@ class ContractTest(unittest.TestCase):
     def test_kinds_exist_in_schema(self):
         kinds = {SCHEMA["$defs"][ref["$ref"].split("/")[-1]]["properties"]["kind"]["const"] for ref in SCHEMA["oneOf"]}
         self.assertEqual({ev.HELLO, ev.PROCESS_CREATED, ev.PROCESS_STARTED, ev.PROCESS_JOINED, ev.PROCESS_SIGNALLED,
-                          ev.PROCESS_CLOSED, ev.PROCESS_EXITED, ev.RUNTIME_ERROR}, kinds)
+                          ev.PROCESS_CLOSED, ev.PROCESS_EXITED, ev.RUNTIME_ERROR,
+                          ev.POOL_CREATED, ev.POOL_CLOSED, ev.POOL_TERMINATED, ev.POOL_JOINED,
+                          ev.TASK_SUBMITTED, ev.TASK_FINISHED, ev.TASK_COUNTERS, ev.STACKS}, kinds)
 
     def test_roles_reporters_and_start_methods(self):
         roles = {getattr(ev, n) for n in dir(ev) if n.startswith("ROLE_")}
@@ -20,6 +22,12 @@ class ContractTest(unittest.TestCase):
         self.assertEqual(starts, set(SCHEMA["$defs"]["startMethod"]["enum"]))
         reporters = {getattr(ev, n) for n in dir(ev) if n.startswith("REPORTER_")}
         self.assertEqual(reporters, set(SCHEMA["$defs"]["process.exited"]["properties"]["reporter"]["enum"]))
+
+    def test_pool_apis_and_task_methods(self):
+        apis = {getattr(ev, n) for n in dir(ev) if n.startswith("POOL_API_")}
+        self.assertEqual(apis, set(SCHEMA["$defs"]["poolApi"]["enum"]))
+        methods = {getattr(ev, n) for n in dir(ev) if n.startswith("METHOD_")}
+        self.assertEqual(methods, set(SCHEMA["$defs"]["taskMethod"]["enum"]))
 
     def test_limits_match_schema(self):
         defs = SCHEMA["$defs"]

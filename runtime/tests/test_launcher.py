@@ -150,8 +150,8 @@ class SummaryAndOutputTest(LauncherCase):
         lines = result.stderr.decode().splitlines()
         start = lines.index("mpscope: 2 processes")
         main, child = lines[start + 1], lines[start + 2]
-        self.assertRegex(main, r"^\d+ crashing_child\.py \[main\] exit 0$")
-        self.assertRegex(child, r"^└── \d+ ForkProcess-1 \[process, fork\] __main__\.fail exit 1 · ValueError: boom$")
+        self.assertRegex(main, r"^\d+ crashing_child\.py \[main\] exit 0 after \d+(ms|\.\d\ds)$")
+        self.assertRegex(child, r"^└── \d+ ForkProcess-1 \[process, fork\] __main__\.fail exit 1 after \S+ · ValueError: boom$")
 
     def test_killed_child_in_summary(self) -> None:
         for method in START_METHODS:
@@ -166,12 +166,12 @@ class SummaryAndOutputTest(LauncherCase):
                 result = run(LAUNCH + [sample("exit_codes.py"), method], launcher_env())
                 self.assertEqual(result.stdout, b"finishes 0\nexits-3 3\ncrashes 1\nterminated -15\n")
                 summary = result.stderr.decode()
-                self.assertRegex(summary, r"\d+ finishes \[process, %s\] __main__\.finish exit 0\n" % method)
-                self.assertRegex(summary, r"\d+ exits-3 \[process, %s\] __main__\.leave exit 3\n" % method)
-                self.assertRegex(summary, r"\d+ crashes \[process, %s\] __main__\.crash exit 1 · ValueError: bad input\n"
-                                 % method)
+                self.assertRegex(summary, r"\d+ finishes \[process, %s\] __main__\.finish exit 0 after \S+\n" % method)
+                self.assertRegex(summary, r"\d+ exits-3 \[process, %s\] __main__\.leave exit 3 after \S+\n" % method)
+                self.assertRegex(summary, r"\d+ crashes \[process, %s\] __main__\.crash exit 1 after \S+ · "
+                                          r"ValueError: bad input\n" % method)
                 self.assertRegex(summary, r"\d+ terminated \[process, %s\] __main__\.wait_forever "
-                                          r"killed by SIGTERM \(-15\)\n" % method)
+                                          r"killed by SIGTERM \(-15\) after \S+\n" % method)
 
     def test_output_holds_every_event_and_they_match_the_schema(self) -> None:
         for method in START_METHODS:

@@ -99,20 +99,20 @@ class RunModelTest(unittest.TestCase):
             started(10, "10-1", 11),
             created(10, "10-2", "Process-2", target="__main__.work"),
             started(10, "10-2", 12),
-            exited(11, "self", 1, exception={"type": "ValueError", "message": "boom\nmore"}),
-            exited(10, "parent", 1, child=11),
-            exited(10, "parent", -9, child=12, signal="SIGKILL"),
-            exited(9, "launcher", 0, child=10),
+            exited(11, "self", 1, exception={"type": "ValueError", "message": "boom\nmore"}, t=11.25),
+            exited(10, "parent", 1, child=11, t=11.5),
+            exited(10, "parent", -9, child=12, signal="SIGKILL", t=75.0),
+            exited(9, "launcher", 0, child=10, t=100.0),
         )
         self.assertEqual(render(model), [
             "mpscope: 3 processes",
-            "10 prog.py [main] exit 0",
-            "├── 11 Process-1 [process, fork] __main__.work exit 1 · ValueError: boom",
-            "└── 12 Process-2 [process, fork] __main__.work killed by SIGKILL (-9)",
+            "10 prog.py [main] exit 0 after 1m30s",
+            "├── 11 Process-1 [process, fork] __main__.work exit 1 after 250ms · ValueError: boom",
+            "└── 12 Process-2 [process, fork] __main__.work killed by SIGKILL (-9) after 1m03s",
         ])
         self.assertEqual(render(model, ascii_only=True, problems={"malformed": 2})[2:], [
-            "|-- 11 Process-1 [process, fork] __main__.work exit 1 · ValueError: boom",
-            "`-- 12 Process-2 [process, fork] __main__.work killed by SIGKILL (-9)",
+            "|-- 11 Process-1 [process, fork] __main__.work exit 1 after 250ms · ValueError: boom",
+            "`-- 12 Process-2 [process, fork] __main__.work killed by SIGKILL (-9) after 1m03s",
             "mpscope: dropped collector input: 2 malformed",
         ])
 

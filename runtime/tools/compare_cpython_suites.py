@@ -37,12 +37,21 @@ PASSING = ("ok", "skip", "xfail")
 
 
 def find_python() -> Optional[str]:
-    found = shutil.which("python3.13")
-    if found:
-        return found
+    """A working CPython 3.13: pyenv's, else python3.13 on PATH (pyenv's shims may not be usable)."""
     pyenv = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
-    for candidate in sorted(glob.glob(os.path.join(pyenv, "versions", "3.13*", "bin", "python3")), reverse=True):
-        return candidate
+    candidates = sorted(glob.glob(os.path.join(pyenv, "versions", "3.13*", "bin", "python3")), reverse=True)
+    on_path = shutil.which("python3.13")
+    if on_path:
+        candidates.append(on_path)
+    for candidate in candidates:
+        try:
+            probe = subprocess.run([candidate, "-c", "import sys, test.test_multiprocessing_spawn; print(sys.version_info[:2])"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True,
+                                   env=clean_env(), timeout=60)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if probe.returncode == 0 and probe.stdout.strip() == "(3, 13)":
+            return candidate
     return None
 
 
@@ -196,13 +205,18 @@ def main(argv: List[str]) -> int:
                                                                          ",".join(hooked_runs), verdict))
         report["reruns"] = {k: {"plain": v[0], "hooked": v[1]} for k, v in rerun_done.items()}
     report["confirmed"] = confirmed
+    incomplete = [s["suite"] for s in report["suites"]  # type: ignore[attr-defined]
+                  if s["plain_status"] != "done" or s["hooked_status"] != "done" or not s["plain"]]
+    report["incomplete"] = incomplete
+    if incomplete:
+        print("\nincomplete runs (crashed, timed out or no tests): %s" % ", ".join(incomplete))
     total_plain = sum(len(s["plain"]) for s in report["suites"])  # type: ignore[attr-defined,index]
     print("\n%d tests per mode; %d difference(s) in the full runs; %d confirmed by re-runs" % (
         total_plain, len(all_diffs), len(confirmed)))
     if args.json_path:
         with open(args.json_path, "w", encoding="utf-8") as handle:
             json.dump(report, handle, indent=1, sort_keys=True)
-    return 1 if confirmed else 0
+    return 1 if confirmed or incomplete else 0
 
 
 if __name__ == "__main__":

@@ -1,24 +1,26 @@
-// mpscope.revealCreationSite: opens the file at the line where the user's code created the
-// Process shown by a tree node.
+// mpscope.revealCreationSite: opens the file at the line where the user's code created what a
+// tree node shows (a Process, a Pool), or where a failed task raised.
 import * as vscode from 'vscode';
 import type { Site } from '../model/types';
 import type { ProcessTreeNode, ProcessTreeProvider } from '../views/processTree';
 import { resolveSitePath } from './sitePath';
 
 export async function revealCreationSite(tree: ProcessTreeProvider, node: ProcessTreeNode | undefined): Promise<void> {
-  const found = node ? tree.processOf(node) : undefined;
-  if (!found) {
-    void vscode.window.showInformationMessage('mpscope: select a process in the Processes view first.');
+  if (!node) {
+    void vscode.window.showInformationMessage('mpscope: select a process, pool or task in the Processes view first.');
     return;
   }
-  const { process } = found;
-  if (!process.site) {
+  const found = tree.siteOf(node);
+  if (!found) {
+    const process = tree.processOf(node)?.process;
     void vscode.window.showInformationMessage(
-      `mpscope: no creation site is known for ${process.name} (pid ${process.pid}); only processes started through multiprocessing have one.`,
+      process
+        ? `mpscope: no creation site is known for ${process.name} (pid ${process.pid}); only processes started through multiprocessing have one.`
+        : 'mpscope: no source location is known for this item.',
     );
     return;
   }
-  await openSite(process.site, process.interpreter?.cwd ?? null);
+  await openSite(found.site, found.cwd);
 }
 
 export async function openSite(site: Site, cwd: string | null): Promise<void> {

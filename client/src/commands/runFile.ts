@@ -70,6 +70,8 @@ export class RunFileCommand implements vscode.Disposable {
       sessionEnv: credentials.env,
       runtimeDir: path.join(this.extensionPath, 'runtime'),
       existingPythonPath: process.env.PYTHONPATH,
+      runtimeOptions: credentials.runtimeOptions,
+      existingOptions: process.env.MPSCOPE_OPTIONS,
     });
     const terminal = vscode.window.createTerminal({
       name: `mpscope: ${name}`,

@@ -15,6 +15,10 @@ export interface RunEnvironmentInputs {
   readonly runtimeDir: string;
   /** The PYTHONPATH the terminal would otherwise have. */
   readonly existingPythonPath: string | undefined;
+  /** The session's runtime settings (stack dumps), merged into MPSCOPE_OPTIONS. */
+  readonly runtimeOptions?: object;
+  /** The MPSCOPE_OPTIONS the terminal would otherwise have (the user's own settings). */
+  readonly existingOptions?: string | undefined;
 }
 
 export function runEnvironment(inputs: RunEnvironmentInputs): Record<string, string> {
@@ -22,9 +26,32 @@ export function runEnvironment(inputs: RunEnvironmentInputs): Record<string, str
   const pythonPath = inputs.existingPythonPath
     ? `${inputs.runtimeDir}${delimiter}${inputs.existingPythonPath}`
     : inputs.runtimeDir;
-  return {
+  const env: Record<string, string> = {
     MPSCOPE_ADDR: inputs.sessionEnv.MPSCOPE_ADDR,
     MPSCOPE_TOKEN: inputs.sessionEnv.MPSCOPE_TOKEN,
     PYTHONPATH: pythonPath,
   };
+  if (inputs.runtimeOptions && Object.keys(inputs.runtimeOptions).length > 0) {
+    env.MPSCOPE_OPTIONS = mergeRuntimeOptions(inputs.existingOptions, inputs.runtimeOptions);
+  }
+  return env;
+}
+
+/**
+ * MPSCOPE_OPTIONS with the session's keys over the user's own (e.g. `capture_args`); text that
+ * is not a JSON object is replaced, as the runtime would ignore it anyway.
+ */
+export function mergeRuntimeOptions(existing: string | undefined, ours: object): string {
+  let merged: Record<string, unknown> = {};
+  if (existing) {
+    try {
+      const parsed: unknown = JSON.parse(existing);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+        merged = { ...(parsed as Record<string, unknown>) };
+      }
+    } catch {
+      // not JSON: dropped
+    }
+  }
+  return JSON.stringify({ ...merged, ...ours });
 }

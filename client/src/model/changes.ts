@@ -11,6 +11,11 @@ export interface ModelChanges {
   readonly structure: ReadonlySet<string>;
   /** Per session, keys of processes whose fields changed without moving. */
   readonly processes: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Per session, ids of other things the views show (pools, queues, …: see objectIds.ts) whose
+   * fields changed without moving.
+   */
+  readonly objects: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export interface ChangeTracker {
@@ -27,6 +32,7 @@ class Tracker implements ChangeTracker {
   sessions = new Set<string>();
   structure = new Set<string>();
   processes = new Map<string, Set<string>>();
+  objects = new Map<string, Set<string>>();
   pending = false;
 
   constructor(private readonly detach: (tracker: Tracker) => void) {}
@@ -37,11 +43,13 @@ class Tracker implements ChangeTracker {
       sessions: this.sessions,
       structure: this.structure,
       processes: this.processes,
+      objects: this.objects,
     };
     this.sessionList = false;
     this.sessions = new Set();
     this.structure = new Set();
     this.processes = new Map();
+    this.objects = new Map();
     this.pending = false;
     return changes;
   }
@@ -84,13 +92,24 @@ export class ChangeRecorder {
 
   processChanged(sessionId: string, key: string): void {
     for (const tracker of this.trackers) {
-      let keys = tracker.processes.get(sessionId);
-      if (!keys) {
-        keys = new Set();
-        tracker.processes.set(sessionId, keys);
-      }
-      keys.add(key);
+      addTo(tracker.processes, sessionId, key);
       tracker.pending = true;
     }
   }
+
+  objectChanged(sessionId: string, id: string): void {
+    for (const tracker of this.trackers) {
+      addTo(tracker.objects, sessionId, id);
+      tracker.pending = true;
+    }
+  }
+}
+
+function addTo(map: Map<string, Set<string>>, sessionId: string, id: string): void {
+  let ids = map.get(sessionId);
+  if (!ids) {
+    ids = new Set();
+    map.set(sessionId, ids);
+  }
+  ids.add(id);
 }

@@ -2,6 +2,7 @@
 // stream closings go in; read-only views, plain snapshots and change notifications come out.
 import type { MpscopeEvent } from '../protocol/events';
 import { ChangeRecorder, ChangeTracker } from './changes';
+import type { OsSnapshot } from './osSnapshot';
 import { RecordingLimits, SessionRecording } from './recording';
 import { Session, SessionView } from './session';
 import type { SignalTable } from './signals';
@@ -85,6 +86,26 @@ export class Model {
     if (session) {
       this.recordings.get(sessionId)?.streamClosed(pid, t);
       session.streamClosed(pid, t);
+      this.notify();
+    }
+  }
+
+  /**
+   * What the OS process list said at one moment (see osSnapshot.ts). Not recorded: a saved
+   * session replays what the runtime said.
+   */
+  observeOs(sessionId: string, snapshot: OsSnapshot): void {
+    const session = this.sessionsById.get(sessionId);
+    if (session?.observeOs(snapshot)) {
+      this.notify();
+    }
+  }
+
+  /** The debug adapter reported the debuggee's pid (the root of a debug session's processes). */
+  setDebuggee(sessionId: string, pid: number): void {
+    const session = this.sessionsById.get(sessionId);
+    if (session && session.debuggeePid !== pid) {
+      session.setDebuggee(pid);
       this.notify();
     }
   }

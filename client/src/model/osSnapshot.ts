@@ -80,3 +80,13 @@ export function descendantsOf(processes: readonly OsProcess[], roots: Iterable<n
   }
   return found;
 }
+
+/** What `alive` needs of a process record. */
+interface Observed {
+  readonly os: OsObservation | null;
+}
+
+/** The latest snapshot lists it, not as a zombie: it still runs. */
+export function aliveInOs(process: Observed): boolean {
+  return process.os !== null && process.os.vanishedAt === null && !process.os.zombie;
+}

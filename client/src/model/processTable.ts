@@ -69,6 +69,8 @@ export class ProcessRecord implements ProcessSnapshot {
   daemon: boolean | null = null;
   args: string | null = null;
   site: Site | null = null;
+  pool: string | null = null;
+  replacement = false;
   state: ProcessState = 'starting';
   connected = false;
   startedAt: number | null = null;
@@ -117,6 +119,8 @@ export class ProcessRecord implements ProcessSnapshot {
       daemon: this.daemon,
       args: this.args,
       site: this.site && copySite(this.site),
+      pool: this.pool,
+      replacement: this.replacement,
       state: this.state,
       connected: this.connected,
       startedAt: this.startedAt,
@@ -261,6 +265,8 @@ export class ProcessTable {
       record.daemon = creation.daemon ?? record.daemon;
       record.args = creation.args ?? record.args;
       record.site = creation.site ? copySite(creation.site) : record.site;
+      record.pool = creation.pool ?? record.pool;
+      record.replacement = record.replacement || creation.replacement === true;
       record.noteStart(creation.t);
     }
     record.noteStart(event.t);

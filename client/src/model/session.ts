@@ -3,7 +3,9 @@
 // tasks and queues get tables of their own next to the process table.
 import type { MpscopeEvent } from '../protocol/events';
 import type { ChangeRecorder } from './changes';
+import { aliveInOs, OsSnapshot } from './osSnapshot';
 import { ProcessTable } from './processTable';
+import { SessionObjects, SessionObjectsView } from './sessionObjects';
 import type { SignalTable } from './signals';
 import type { ProcessSnapshot, RuntimeErrorInfo, SessionKind, SessionSnapshot } from './types';
 
@@ -15,6 +17,7 @@ export interface SessionView {
   readonly startedAt: number;
   readonly endedAt: number | null;
   readonly launcherPid: number | null;
+  readonly debuggeePid: number | null;
   readonly events: number;
   readonly ignoredEvents: number;
   readonly runtimeErrors: readonly RuntimeErrorInfo[];
@@ -25,6 +28,12 @@ export interface SessionView {
   children(parentKey: string | null): readonly ProcessSnapshot[];
   childCount(parentKey: string | null): number;
   allProcesses(): Iterable<ProcessSnapshot>;
+  /** Processes whose descendants belong to the session in the OS process list. */
+  osRoots(): number[];
+  /** After the session ended: processes the OS still lists alive (not zombies); else none. */
+  survivors(): ProcessSnapshot[];
+  /** Pools, tasks, stack dumps (see sessionObjects.ts). */
+  readonly objects: SessionObjectsView;
 }
 
 export interface SessionOptions {
@@ -43,11 +52,13 @@ export class Session implements SessionView {
   readonly startedAt: number;
   endedAt: number | null = null;
   launcherPid: number | null = null;
+  debuggeePid: number | null = null;
   events = 0;
   ignoredEvents = 0;
   /** Runtime errors from streams that are not processes of the tree (the launcher). */
   readonly runtimeErrors: RuntimeErrorInfo[] = [];
   readonly processes: ProcessTable;
+  readonly objects: SessionObjects;
 
   constructor(options: SessionOptions, private readonly changes: ChangeRecorder, signals: SignalTable | undefined) {
     this.id = options.id;
@@ -62,6 +73,12 @@ export class Session implements SessionView {
       ignored: () => {
         this.ignoredEvents++;
       },
+    });
+    this.objects = new SessionObjects({
+      sessionId: this.id,
+      changes,
+      processByPid: (pid) => this.processes.byPid(pid),
+      processByKey: (key) => this.processes.get(key),
     });
   }
 
@@ -89,6 +106,40 @@ export class Session implements SessionView {
     return this.processes.all();
   }
 
+  osRoots(): number[] {
+    const roots = [this.launcherPid, this.debuggeePid].filter((pid): pid is number => pid !== null);
+    if (roots.length > 0) {
+      return roots;
+    }
+    // Neither is known yet: the main processes that said hello stand in.
+    return this.processes.childrenOf(null).filter((record) => record.role === 'main').map((record) => record.pid);
+  }
+
+  survivors(): ProcessSnapshot[] {
+    if (this.endedAt === null) {
+      return [];
+    }
+    return [...this.processes.all()].filter((record) => aliveInOs(record) && this.processes.byPid(record.pid) === record);
+  }
+
+  /** The debug adapter said which process is the debuggee. */
+  setDebuggee(pid: number): void {
+    if (this.debuggeePid !== pid) {
+      this.debuggeePid = pid;
+      this.changes.sessionChanged(this.id);
+    }
+  }
+
+  /** A snapshot of the OS process list; returns whether it changed anything. */
+  observeOs(snapshot: OsSnapshot): boolean {
+    const survivorsBefore = this.survivors().length;
+    const changed = this.processes.observeOs(snapshot, this.osRoots());
+    if (changed && this.survivors().length !== survivorsBefore) {
+      this.changes.sessionChanged(this.id);
+    }
+    return changed;
+  }
+
   apply(event: MpscopeEvent): void {
     this.events++;
     switch (event.kind) {
@@ -99,6 +150,7 @@ export class Session implements SessionView {
           this.changes.sessionChanged(this.id);
         } else {
           this.processes.hello(event);
+          this.objects.hello(event);
         }
         return;
       case 'process.created':
@@ -106,6 +158,9 @@ export class Session implements SessionView {
         return;
       case 'process.started':
         this.processes.started(event);
+        if (!this.objects.processStarted(event)) {
+          this.ignoredEvents++;
+        }
         return;
       case 'process.joined':
         this.processes.joined(event);
@@ -125,11 +180,12 @@ export class Session implements SessionView {
           this.changes.sessionChanged(this.id);
         }
         return;
-      default: {
-        // A kind added to the protocol types without a handler here fails to compile.
-        const unhandled: never = event;
-        return unhandled;
-      }
+      default:
+        // Pools, tasks, stacks: the session's other tables (their switch is exhaustive).
+        if (!this.objects.apply(event)) {
+          this.ignoredEvents++;
+        }
+        return;
     }
   }
 
@@ -146,6 +202,12 @@ export class Session implements SessionView {
     if (this.endedAt === null) {
       this.endedAt = t;
       this.changes.sessionChanged(this.id);
+      // Its processes' own states do not change, but whether they survive it does.
+      for (const record of this.processes.all()) {
+        if (record.listedByOs) {
+          this.changes.processChanged(this.id, record.key);
+        }
+      }
     }
   }
 
@@ -157,10 +219,15 @@ export class Session implements SessionView {
       startedAt: this.startedAt,
       endedAt: this.endedAt,
       launcherPid: this.launcherPid,
+      debuggeePid: this.debuggeePid,
       processes: [...this.processes.all()].map((record) => record.toSnapshot()),
       events: this.events,
       ignoredEvents: this.ignoredEvents,
       runtimeErrors: this.runtimeErrors.map((error) => ({ ...error })),
+      survivors: this.survivors().map((process) => process.key),
+      pools: this.objects.snapshotPools(),
+      tasks: this.objects.snapshotTasks(),
+      stacks: this.objects.snapshotStacks(),
     };
   }
 }

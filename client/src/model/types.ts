@@ -2,9 +2,16 @@
 // views render, and what tests compare. Times are seconds since the epoch, as in the events.
 import type { ExceptionInfo, ExitReporter, Role, Site, StartMethod } from '../protocol/events';
 import type { OsObservation } from './osSnapshot';
+import type { PoolSnapshot } from './pools';
+import type { ProcessStacksSnapshot } from './sessionObjects';
+import type { WorkerTasksSnapshot } from './tasks';
 
 export type { ExceptionInfo, ExitReporter, Role, Site, StartMethod };
 export type { OsObservation };
+export type { PoolSnapshot, PoolState, SubmissionSnapshot } from './pools';
+export type { ProcessStacksSnapshot } from './sessionObjects';
+export type { StackDumpSnapshot } from './stackDumps';
+export type { TaskCountsSnapshot, TaskSnapshot, WorkerTasksSnapshot } from './tasks';
 
 /**
  * Where a process is in its life, as far as the collector knows.
@@ -100,6 +107,10 @@ export interface ProcessSnapshot {
   readonly args: string | null;
   /** Where the user's code created the Process. */
   readonly site: Site | null;
+  /** For a pool or executor worker: the id of its pool (see PoolSnapshot). */
+  readonly pool: string | null;
+  /** A worker started to replace one that exited while its pool was running. */
+  readonly replacement: boolean;
   readonly state: ProcessState;
   /** True while the process's event stream is open. */
   readonly connected: boolean;
@@ -141,4 +152,10 @@ export interface SessionSnapshot {
   readonly runtimeErrors: readonly RuntimeErrorInfo[];
   /** Keys of processes the OS still listed alive after the session ended (empty while it runs). */
   readonly survivors: readonly string[];
+  /** Process pools and executors, in order of first mention. */
+  readonly pools: readonly PoolSnapshot[];
+  /** Per worker that reported tasks: counts, failed, slowest and recent tasks. */
+  readonly tasks: readonly WorkerTasksSnapshot[];
+  /** Per process that can be asked for its stacks or answered: how, and its latest dumps. */
+  readonly stacks: readonly ProcessStacksSnapshot[];
 }

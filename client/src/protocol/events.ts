@@ -31,6 +31,34 @@ export type StartMethod = 'fork' | 'spawn' | 'forkserver';
 
 export type ExitReporter = 'self' | 'parent' | 'launcher' | 'collector';
 
+/** pool: multiprocessing.Pool (and contexts' Pool, subclasses); executor: ProcessPoolExecutor. */
+export type PoolApi = 'pool' | 'executor';
+
+/** The API call that submitted tasks. */
+export type TaskMethod =
+  | 'apply'
+  | 'apply_async'
+  | 'map'
+  | 'map_async'
+  | 'starmap'
+  | 'starmap_async'
+  | 'imap'
+  | 'imap_unordered'
+  | 'submit';
+
+/**
+ * How a process answers a request for the stacks of all its threads. `signal`: send SIGURG to
+ * the pid and read what faulthandler appends to `file`; `request`: write a `request.stacks` line
+ * on its stream and wait for its `stacks` event.
+ */
+export interface StacksSupport {
+  readonly via: 'signal' | 'request';
+  readonly signal?: 'SIGURG';
+  readonly file?: string;
+  /** SIGQUIT (Ctrl-\ in a terminal) also dumps into `file` instead of ending the process. */
+  readonly sigquit?: boolean;
+}
+
 /** Where the user's code made a call. `line` is 1-based. */
 export interface Site {
   readonly file: string;
@@ -59,6 +87,8 @@ export interface Hello extends Envelope {
   readonly cwd?: string;
   readonly platform?: string;
   readonly runtime: string;
+  /** Absent: the process cannot be asked for its stacks. */
+  readonly stacks?: StacksSupport;
 }
 
 export interface ProcessCreated extends Envelope {
@@ -72,6 +102,10 @@ export interface ProcessCreated extends Envelope {
   readonly start_method: StartMethod;
   readonly role: Role;
   readonly args?: string;
+  /** For pool-worker and executor-worker processes: the id of their pool (see pool.created). */
+  readonly pool?: string;
+  /** A worker started to replace one that exited, after its pool was running. */
+  readonly replacement?: boolean;
 }
 
 export interface ProcessStarted extends Envelope {
@@ -120,6 +154,138 @@ export interface RuntimeError extends Envelope {
   readonly message: string;
 }
 
+/** The sender created a process pool (before the process.created of its first worker). */
+export interface PoolCreated extends Envelope {
+  readonly kind: 'pool.created';
+  /** `<creator pid>-<n>`, unique in the run. */
+  readonly pool: string;
+  readonly api: PoolApi;
+  readonly class?: string;
+  readonly site?: Site;
+  /** Number of workers (Pool processes, executor max_workers). */
+  readonly processes: number;
+  /** Tasks a worker runs before it is replaced; null: unlimited. */
+  readonly maxtasksperchild?: number | null;
+  readonly initializer?: string;
+  readonly start_method?: StartMethod;
+}
+
+/** Pool.close() or ProcessPoolExecutor.shutdown(): no new tasks are accepted. */
+export interface PoolClosed extends Envelope {
+  readonly kind: 'pool.closed';
+  readonly pool: string;
+  readonly site?: Site;
+  /** Executor only: shutdown(wait=...). */
+  readonly wait?: boolean;
+  /** Executor only: shutdown(cancel_futures=...). */
+  readonly cancel_futures?: boolean;
+}
+
+/** A Pool stops its workers at once (terminate(), the end of a `with` block, or its finalizer). */
+export interface PoolTerminated extends Envelope {
+  readonly kind: 'pool.terminated';
+  readonly pool: string;
+  readonly site?: Site;
+  /** Nobody called terminate(): garbage-collected, or still open at interpreter exit. */
+  readonly finalizer?: boolean;
+}
+
+/** Pool.join() (or shutdown(wait=True)) returned. */
+export interface PoolJoined extends Envelope {
+  readonly kind: 'pool.joined';
+  readonly pool: string;
+  readonly site?: Site;
+}
+
+/** Tasks submitted to a pool, counted per (pool, method, func) on the submitting side. */
+export interface TaskSubmitted extends Envelope {
+  readonly kind: 'task.submitted';
+  readonly pool: string;
+  readonly method: TaskMethod;
+  readonly func?: string;
+  /** Calls of this method with this func on this pool so far (cumulative). */
+  readonly calls: number;
+  /** The job id of this call: the `job` of the task.finished events it produces. */
+  readonly job?: number;
+  readonly chunksize?: number;
+  /** Input items when known in advance (null for lazy iterables). */
+  readonly items?: number | null;
+  readonly site?: Site;
+}
+
+/** One task (or chunk) as the worker that ran it saw it: slow, failed, or every one in full detail. */
+export interface TaskFinished extends Envelope {
+  readonly kind: 'task.finished';
+  readonly job: number;
+  /** Pool only: the task's index in its job (for chunks: the chunk index). */
+  readonly index?: number;
+  /** For a chunk of a map-family call: how many items it held. */
+  readonly items?: number;
+  readonly func?: string;
+  /** Wall-clock time the worker began the task. */
+  readonly started: number;
+  /** Seconds from taking the task to handing back its result. */
+  readonly duration: number;
+  readonly ok: boolean;
+  readonly exception?: ExceptionInfo;
+  /** Set when the worker process ended while running the task: its exit code. */
+  readonly exitcode?: number | null;
+}
+
+/** Running totals of the tasks the sending worker has run (cumulative: the latest replaces). */
+export interface TaskCounters extends Envelope {
+  readonly kind: 'task.counters';
+  readonly done: number;
+  readonly failed: number;
+  /** Total seconds spent in tasks. */
+  readonly time: number;
+  /** The longest task, seconds. */
+  readonly max: number;
+}
+
+export interface StackFrame {
+  readonly file: string;
+  /** Null when CPython could not tell. */
+  readonly line: number | null;
+  readonly function: string;
+}
+
+export interface ThreadStack {
+  /** threading.get_ident() of the thread. */
+  readonly ident: number;
+  readonly name?: string;
+  readonly main?: boolean;
+  /** Innermost (most recent call) first. */
+  readonly frames: readonly StackFrame[];
+  readonly frames_truncated?: boolean;
+}
+
+export type StacksReason = 'request' | 'sigquit' | 'timer';
+
+/**
+ * The stacks of all Python threads of one process at one moment: from the process itself
+ * (reporter self) or from a collector that read its dump file (reporter collector, `child_pid`
+ * names the process). Empty `threads` with `error`: the process did not answer.
+ */
+export interface Stacks extends Envelope {
+  readonly kind: 'stacks';
+  readonly reporter: 'self' | 'collector';
+  readonly child_pid?: number;
+  /** Id of the request.stacks line this answers. */
+  readonly request?: string;
+  readonly reason?: StacksReason;
+  /** The main thread first when known. */
+  readonly threads: readonly ThreadStack[];
+  readonly threads_truncated?: boolean;
+  readonly error?: string;
+}
+
+/** A request line the collector writes on a process's stream (not an event). */
+export interface StacksRequest {
+  readonly kind: 'request.stacks';
+  readonly id: string;
+}
+
 /** Every event kind of the protocol, by its wire name. */
 export interface EventsByKind {
   'hello': Hello;
@@ -130,6 +296,14 @@ export interface EventsByKind {
   'process.closed': ProcessClosed;
   'process.exited': ProcessExited;
   'runtime.error': RuntimeError;
+  'pool.created': PoolCreated;
+  'pool.closed': PoolClosed;
+  'pool.terminated': PoolTerminated;
+  'pool.joined': PoolJoined;
+  'task.submitted': TaskSubmitted;
+  'task.finished': TaskFinished;
+  'task.counters': TaskCounters;
+  'stacks': Stacks;
 }
 
 export type EventKind = keyof EventsByKind;
@@ -145,4 +319,12 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'process.closed',
   'process.exited',
   'runtime.error',
+  'pool.created',
+  'pool.closed',
+  'pool.terminated',
+  'pool.joined',
+  'task.submitted',
+  'task.finished',
+  'task.counters',
+  'stacks',
 ];

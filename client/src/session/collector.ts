@@ -7,6 +7,8 @@ import { Logger, SessionCredentials, SessionServer, SessionServerOptions } from 
 
 export class Collector {
   private server: Promise<SessionServer> | undefined;
+  /** The server once it listens (for synchronous questions such as its private directory). */
+  private listening: SessionServer | undefined;
   private disposed = false;
 
   constructor(
@@ -38,6 +40,11 @@ export class Collector {
     return this.server ? (await this.server).send(sessionId, pid, message) : false;
   }
 
+  /** The socket's private directory, where processes write their stack dumps (POSIX, once listening). */
+  stacksDir(): string | undefined {
+    return this.listening?.privateDir;
+  }
+
   /** Counters of the socket, all zero before the first session. */
   async counters(): Promise<CollectorCounters> {
     return this.server ? { ...(await this.server).counters } : emptyCounters();
@@ -47,6 +54,7 @@ export class Collector {
     this.disposed = true;
     const server = this.server;
     this.server = undefined;
+    this.listening = undefined;
     if (server) {
       await (await server.catch(() => undefined))?.dispose();
     }
@@ -76,7 +84,10 @@ export class Collector {
       );
       this.server = starting;
       starting.then(
-        (server) => log('info', `collector listening on ${server.address}`),
+        (server) => {
+          this.listening = server;
+          log('info', `collector listening on ${server.address}`);
+        },
         (error: unknown) => {
           // Let the next session try again (e.g. after the temp dir became writable).
           this.server = undefined;

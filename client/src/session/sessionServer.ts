@@ -42,6 +42,17 @@ export interface SessionCredentials {
   readonly sessionId: string;
   readonly token: string;
   readonly env: { readonly MPSCOPE_ADDR: string; readonly MPSCOPE_TOKEN: string };
+  /**
+   * Runtime settings for MPSCOPE_OPTIONS (merged over the user's own, see runPlan.ts): where
+   * stack dumps go (POSIX: the private directory; Windows: answered on the stream).
+   */
+  readonly runtimeOptions: RuntimeOptions;
+}
+
+/** The keys of MPSCOPE_OPTIONS the collector sets (runtime/mpscope/options.py). */
+export interface RuntimeOptions {
+  readonly stacks_dir?: string;
+  readonly stacks_via?: 'request';
 }
 
 const DEFAULT_HELLO_TIMEOUT_MS = 10_000;
@@ -126,7 +137,8 @@ export class SessionServer {
   openSession(sessionId: string): SessionCredentials {
     const token = newToken();
     this.tokens.set(token, sessionId);
-    return { sessionId, token, env: { MPSCOPE_ADDR: this.address, MPSCOPE_TOKEN: token } };
+    const runtimeOptions: RuntimeOptions = this.target.privateDir ? { stacks_dir: this.target.privateDir } : { stacks_via: 'request' };
+    return { sessionId, token, env: { MPSCOPE_ADDR: this.address, MPSCOPE_TOKEN: token }, runtimeOptions };
   }
 
   /** Forgets the session's token and closes its streams (e.g. when the session is cleared). */

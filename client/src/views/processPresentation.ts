@@ -1,7 +1,8 @@
 // How a process and a session look in the tree: text, icon choice and tooltip Markdown. Kept
 // free of `vscode` so unit tests can check exactly what users will read.
 import type { SessionView } from '../model/session';
-import type { ExitSnapshot, ProcessSnapshot, ProcessState, Site } from '../model/types';
+import type { ExitSnapshot, ProcessSnapshot, ProcessState, Site, TaskCountsSnapshot } from '../model/types';
+import { aliveInOs } from '../model/osSnapshot';
 import { codeBlock, escapeMarkdown } from './markdown';
 
 /** A codicon id and the theme color that tints it (undefined: the default foreground). */
@@ -17,6 +18,8 @@ const STATE_ICONS: Readonly<Record<ProcessState, IconChoice>> = {
   failed: { id: 'error', color: 'testing.iconFailed' },
   killed: { id: 'circle-slash', color: 'charts.orange' },
   lost: { id: 'question', color: 'disabledForeground' },
+  zombie: { id: 'warning', color: 'charts.purple' },
+  orphan: { id: 'debug-disconnect', color: 'charts.yellow' },
 };
 
 export function processIcon(state: ProcessState): IconChoice {
@@ -38,12 +41,37 @@ export function exitText(exit: ExitSnapshot | null): string | undefined {
   return exit.exitcode === null ? undefined : `exit ${exit.exitcode}`;
 }
 
-/** The tree item's description: `4242 · killed · SIGKILL`. */
-export function processDescription(process: ProcessSnapshot): string {
+/** What the session knows about a process beyond its own record. */
+export interface ProcessContext {
+  /** The session ended and the OS still lists the process alive. */
+  readonly survivor?: boolean;
+  /** A worker's task totals. */
+  readonly tasks?: TaskCountsSnapshot;
+}
+
+/**
+ * The tree item's description: `pid · state · exit or signal · duration`, then what else holds:
+ * `4242 · killed · SIGKILL · 3.2 s`, `4243 · exited · exit 0 · 1.0 s · 12 done · 1 failed`,
+ * `4244 · running · orphan`.
+ */
+export function processDescription(process: ProcessSnapshot, context: ProcessContext = {}): string {
   const parts = [String(process.pid), process.state];
   const outcome = exitText(process.exit);
   if (outcome !== undefined) {
     parts.push(outcome);
+  }
+  const lifetime = lifetimeSeconds(process);
+  if (lifetime !== undefined) {
+    parts.push(formatSeconds(lifetime));
+  }
+  if (context.tasks) {
+    parts.push(...taskCountParts(context.tasks));
+  }
+  if (process.orphaned && process.state !== 'orphan') {
+    parts.push('orphan');
+  }
+  if (context.survivor) {
+    parts.push('survivor');
   }
   return parts.join(' · ');
 }
@@ -54,7 +82,37 @@ export function sessionDescription(session: SessionView): string {
     return 'waiting for the program to connect…';
   }
   const processes = count === 1 ? '1 process' : `${count} processes`;
-  return `${session.endedAt === null ? 'running' : 'ended'} · ${processes}`;
+  const survivors = session.survivors().length;
+  const survived = survivors === 0 ? '' : ` · ${survivors === 1 ? '1 survivor' : `${survivors} survivors`}`;
+  return `${session.endedAt === null ? 'running' : 'ended'} · ${processes}${survived}`;
+}
+
+/** The context a process is shown in: whether it outlived its session. */
+export function processContext(session: SessionView, process: ProcessSnapshot): ProcessContext {
+  const tasks = session.objects.tasksOf(process.key)?.counts;
+  const survivor = session.endedAt !== null && aliveInOs(process);
+  return tasks ? { survivor, tasks } : { survivor };
+}
+
+/**
+ * How long an ended process lived; undefined while it runs, when its start is unknown, or when
+ * the reports disagree (an end before the start: clocks of different machines or a saved file
+ * edited by hand), rather than a made-up number.
+ */
+export function lifetimeSeconds(process: ProcessSnapshot): number | undefined {
+  if (process.endedAt === null || process.startedAt === null || process.endedAt < process.startedAt) {
+    return undefined;
+  }
+  return process.endedAt - process.startedAt;
+}
+
+/** `12 done`, `1 failed` (failed only when some did). */
+export function taskCountParts(counts: TaskCountsSnapshot): string[] {
+  const parts = [`${counts.done} done`];
+  if (counts.failed > 0) {
+    parts.push(`${counts.failed} failed`);
+  }
+  return parts;
 }
 
 /** `file.py:12` (with the function when known), for tooltips and labels. */
@@ -64,7 +122,7 @@ export function siteText(site: Site): string {
 }
 
 /** Tooltip Markdown for a process; every value from the program is escaped. */
-export function processTooltip(process: ProcessSnapshot): string {
+export function processTooltip(process: ProcessSnapshot, context: ProcessContext = {}): string {
   const lines: string[] = [];
   lines.push(`**${escapeMarkdown(process.name)}** — pid ${process.pid}`);
   const outcome = exitText(process.exit);
@@ -84,6 +142,19 @@ export function processTooltip(process: ProcessSnapshot): string {
   if (process.args) {
     lines.push(`Arguments: ${escapeMarkdown(process.args)}`);
   }
+  if (process.pool !== null) {
+    lines.push(`Worker of pool ${escapeMarkdown(process.pool)}${process.replacement ? ', started to replace a worker that exited' : ''}`);
+  }
+  const lifetime = lifetimeSeconds(process);
+  if (lifetime !== undefined) {
+    lines.push(`Lived ${formatSeconds(lifetime)}`);
+  } else if (process.startedAt !== null && process.endedAt === null) {
+    lines.push(`Started at ${new Date(process.startedAt * 1000).toLocaleTimeString()}`);
+  }
+  if (context.tasks) {
+    const { done, failed, time, max } = context.tasks;
+    lines.push(`Tasks: ${done} done, ${failed} failed, ${formatSeconds(time)} in tasks, longest ${formatSeconds(max)}`);
+  }
   if (process.logicalParentPid !== null && process.osParentPid !== null && process.logicalParentPid !== process.osParentPid) {
     lines.push(`Started by pid ${process.logicalParentPid} (OS parent: pid ${process.osParentPid})`);
   }
@@ -95,8 +166,22 @@ export function processTooltip(process: ProcessSnapshot): string {
   if (process.joined?.alive) {
     lines.push(`join() by pid ${process.joined.byPid} timed out after ${formatSeconds(process.joined.waited)}`);
   }
+  if (process.external) {
+    lines.push(`Not reporting to mpscope (e.g. not a Python process): seen in the OS process list as ${escapeMarkdown(process.os?.command ?? process.name)}, exit status unknown.`);
+  }
   if (process.state === 'lost') {
-    lines.push('Its event stream closed without an exit record.');
+    lines.push(process.os !== null && process.os.vanishedAt !== null
+      ? 'It ended without an exit record (it vanished from the OS process list).'
+      : 'Its event stream closed without an exit record.');
+  }
+  if (process.state === 'zombie') {
+    lines.push(`Zombie: it has ended, but its parent (pid ${process.os?.ppid ?? '?'}) has not reaped it yet.`);
+  }
+  if (process.orphaned) {
+    lines.push(process.state === 'orphan' ? 'Orphan: its parent ended while it still runs.' : 'Orphan: its parent ended before it did.');
+  }
+  if (context.survivor) {
+    lines.push('Survivor: it still runs after its session ended ("Kill Survivors" on the session ends it).');
   }
   let markdown = lines.join('  \n');
   const exception = process.exit?.exception;

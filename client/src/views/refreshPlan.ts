@@ -12,10 +12,12 @@ export type RefreshPlan =
       readonly sessions: readonly string[];
       /** Single process nodes whose own item changed. */
       readonly processes: ReadonlyArray<{ readonly sessionId: string; readonly key: string }>;
+      /** Single nodes of other things (pools, queues: see objectIds.ts) whose own item changed. */
+      readonly objects: ReadonlyArray<{ readonly sessionId: string; readonly id: string }>;
     }
   | { readonly kind: 'none' };
 
-/** Past this many changed processes in one session, refreshing the session is cheaper. */
+/** Past this many changed processes (or other things) in one session, refreshing the session is cheaper. */
 export const MAX_SINGLE_REFRESHES = 100;
 
 export function planRefresh(changes: ModelChanges, maxSingles: number = MAX_SINGLE_REFRESHES): RefreshPlan {
@@ -25,21 +27,34 @@ export function planRefresh(changes: ModelChanges, maxSingles: number = MAX_SING
   const sessions = new Set<string>([...changes.structure, ...changes.sessions]);
   const processes: Array<{ sessionId: string; key: string }> = [];
   for (const [sessionId, keys] of changes.processes) {
-    if (sessions.has(sessionId)) {
-      continue;
-    }
-    if (keys.size > maxSingles) {
+    if (keys.size + (changes.objects.get(sessionId)?.size ?? 0) > maxSingles) {
       sessions.add(sessionId);
-      continue;
-    }
-    for (const key of keys) {
-      processes.push({ sessionId, key });
     }
   }
-  if (sessions.size === 0 && processes.length === 0) {
+  for (const [sessionId, ids] of changes.objects) {
+    if (ids.size > maxSingles) {
+      sessions.add(sessionId);
+    }
+  }
+  for (const [sessionId, keys] of changes.processes) {
+    if (!sessions.has(sessionId)) {
+      for (const key of keys) {
+        processes.push({ sessionId, key });
+      }
+    }
+  }
+  const objects: Array<{ sessionId: string; id: string }> = [];
+  for (const [sessionId, ids] of changes.objects) {
+    if (!sessions.has(sessionId)) {
+      for (const id of ids) {
+        objects.push({ sessionId, id });
+      }
+    }
+  }
+  if (sessions.size === 0 && processes.length === 0 && objects.length === 0) {
     return { kind: 'none' };
   }
-  return { kind: 'some', sessions: [...sessions], processes };
+  return { kind: 'some', sessions: [...sessions], processes, objects };
 }
 
 export interface Timers {

@@ -15,6 +15,7 @@ const fullExamples = {
     argv: ['-c', 'from multiprocessing.spawn import spawn_main'],
     cwd: '/work',
     platform: 'linux',
+    stacks: { via: 'signal', signal: 'SIGURG', file: '/tmp/mpscope-x/stacks-200.txt', sigquit: false },
     seq: 0,
   }),
   'process.created': make.created(100, '100-1', {
@@ -25,6 +26,8 @@ const fullExamples = {
     start_method: 'forkserver',
     role: 'process',
     args: '(1, 2)',
+    pool: '100-1',
+    replacement: true,
   }),
   'process.started': make.started(100, '100-1', 200),
   'process.joined': make.joined(100, 200, { timeout: 1.5, alive: true }),
@@ -32,6 +35,27 @@ const fullExamples = {
   'process.closed': make.closed(100, 200),
   'process.exited': { ...make.exitedBy('parent', 100, 200, -9, 'SIGKILL'), exception: make.valueError },
   'runtime.error': make.runtimeError(100),
+  'pool.created': make.poolCreated(100, '100-1', {
+    class: 'multiprocessing.pool.Pool',
+    site: { file: '/work/main.py', line: 20, function: 'main' },
+    maxtasksperchild: 10,
+    initializer: 'work.init',
+    start_method: 'fork',
+  }),
+  'pool.closed': make.poolClosed(100, '100-1', { site: { file: '/work/main.py', line: 25 }, wait: true, cancel_futures: false }),
+  'pool.terminated': make.poolTerminated(100, '100-1', { site: { file: '/work/main.py', line: 26 }, finalizer: true }),
+  'pool.joined': make.poolJoined(100, '100-1', { site: { file: '/work/main.py', line: 27 } }),
+  'task.submitted': make.submitted(100, '100-1', { job: 3, chunksize: 4, items: 100, site: { file: '/work/main.py', line: 22 } }),
+  'task.finished': make.taskFinished(201, 3, { index: 2, items: 4, exception: make.valueError, ok: false, exitcode: null }),
+  'task.counters': make.taskCounters(201, 10, 1),
+  'stacks': make.stacks(300, {
+    reporter: 'collector',
+    child_pid: 201,
+    request: '300-1',
+    threads: [{ ...make.blockedMainThread, name: 'MainThread', frames_truncated: true }],
+    threads_truncated: false,
+    error: 'partial',
+  }),
 } as const;
 
 /** Broken variants per kind, each with what makes it invalid. */
@@ -68,6 +92,29 @@ const invalidExamples: Record<string, Array<[string, unknown]>> = {
     ['a huge exception message', { ...fullExamples['process.exited'], exception: { type: 'E', message: 'x'.repeat(8193) } }],
   ],
   'runtime.error': [['no where', omit(fullExamples['runtime.error'], 'where')]],
+  'pool.created': [
+    ['no pool id', omit(fullExamples['pool.created'], 'pool')],
+    ['an unknown api', { ...fullExamples['pool.created'], api: 'threads' }],
+    ['zero processes', { ...fullExamples['pool.created'], processes: 0 }],
+  ],
+  'pool.closed': [['no pool id', omit(fullExamples['pool.closed'], 'pool')]],
+  'pool.terminated': [['a string finalizer', { ...fullExamples['pool.terminated'], finalizer: 'yes' }]],
+  'pool.joined': [['no pool id', omit(fullExamples['pool.joined'], 'pool')]],
+  'task.submitted': [
+    ['an unknown method', { ...fullExamples['task.submitted'], method: 'run' }],
+    ['zero calls', { ...fullExamples['task.submitted'], calls: 0 }],
+  ],
+  'task.finished': [
+    ['no duration', omit(fullExamples['task.finished'], 'duration')],
+    ['a negative duration', { ...fullExamples['task.finished'], duration: -0.1 }],
+    ['a string ok', { ...fullExamples['task.finished'], ok: 'false' }],
+  ],
+  'task.counters': [['a negative count', { ...fullExamples['task.counters'], done: -1 }]],
+  'stacks': [
+    ['an unknown reporter', { ...fullExamples.stacks, reporter: 'parent' }],
+    ['a frame without a function', { ...fullExamples.stacks, threads: [{ ident: 1, frames: [{ file: 'a.py', line: 1 }] }] }],
+    ['a thread without frames', { ...fullExamples.stacks, threads: [{ ident: 1 }] }],
+  ],
 };
 
 function omit(value: object, key: string): Record<string, unknown> {
@@ -135,6 +182,14 @@ function requiredOnly(kind: string, full: object): Record<string, unknown> {
     'process.closed': ['child_pid'],
     'process.exited': ['reporter', 'exitcode'],
     'runtime.error': ['where', 'message'],
+    'pool.created': ['pool', 'api', 'processes'],
+    'pool.closed': ['pool'],
+    'pool.terminated': ['pool'],
+    'pool.joined': ['pool'],
+    'task.submitted': ['pool', 'method', 'calls'],
+    'task.finished': ['job', 'started', 'duration', 'ok'],
+    'task.counters': ['done', 'failed', 'time', 'max'],
+    'stacks': ['reporter', 'threads'],
   };
   const source = full as Record<string, unknown>;
   const minimal: Record<string, unknown> = { v: 1, kind, t: source.t, pid: source.pid };

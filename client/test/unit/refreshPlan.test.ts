@@ -7,7 +7,7 @@ import { planRefresh, Throttle, Timers } from '../../src/views/refreshPlan';
 import * as make from './helpers/events';
 
 function changes(partial: Partial<ModelChanges>): ModelChanges {
-  return { sessionList: false, sessions: new Set(), structure: new Set(), processes: new Map(), ...partial };
+  return { sessionList: false, sessions: new Set(), structure: new Set(), processes: new Map(), objects: new Map(), ...partial };
 }
 
 describe('planRefresh', () => {
@@ -21,7 +21,26 @@ describe('planRefresh', () => {
       kind: 'some',
       sessions: [],
       processes: [{ sessionId: 's1', key: '100' }, { sessionId: 's1', key: '101' }],
+      objects: [],
     });
+  });
+
+  it('refreshes single pools (and other things) when only their fields changed', () => {
+    const plan = planRefresh(changes({ objects: new Map([['s1', new Set(['pool:100-1'])]]), processes: new Map([['s1', new Set(['201'])]]) }));
+    assert.deepEqual(plan, {
+      kind: 'some',
+      sessions: [],
+      processes: [{ sessionId: 's1', key: '201' }],
+      objects: [{ sessionId: 's1', id: 'pool:100-1' }],
+    });
+  });
+
+  it('refreshes the session when processes and other things together are too many', () => {
+    const plan = planRefresh(changes({
+      processes: new Map([['s1', new Set(['1', '2', '3'])]]),
+      objects: new Map([['s1', new Set(['pool:a', 'pool:b'])], ['s2', new Set(['pool:c'])]]),
+    }), 4);
+    assert.deepEqual(plan, { kind: 'some', sessions: ['s1'], processes: [], objects: [{ sessionId: 's2', id: 'pool:c' }] });
   });
 
   it('refreshes a whole session when its shape changed, without repeating its processes', () => {
@@ -29,12 +48,12 @@ describe('planRefresh', () => {
       structure: new Set(['s1']),
       processes: new Map([['s1', new Set(['100'])], ['s2', new Set(['7'])]]),
     }));
-    assert.deepEqual(plan, { kind: 'some', sessions: ['s1'], processes: [{ sessionId: 's2', key: '7' }] });
+    assert.deepEqual(plan, { kind: 'some', sessions: ['s1'], processes: [{ sessionId: 's2', key: '7' }], objects: [] });
   });
 
   it('refreshes the session instead of many single processes', () => {
     const keys = new Set(Array.from({ length: 5 }, (_, i) => String(i)));
-    assert.deepEqual(planRefresh(changes({ processes: new Map([['s1', keys]]) }), 4), { kind: 'some', sessions: ['s1'], processes: [] });
+    assert.deepEqual(planRefresh(changes({ processes: new Map([['s1', keys]]) }), 4), { kind: 'some', sessions: ['s1'], processes: [], objects: [] });
   });
 
   it('does nothing when nothing changed', () => {
@@ -48,7 +67,7 @@ describe('planRefresh', () => {
     model.ingest(id, make.hello(100, 1, 'main'));
     assert.deepEqual(planRefresh(tracker.take()), { kind: 'all' });
     model.ingest(id, make.exitedSelf(100, 0));
-    assert.deepEqual(planRefresh(tracker.take()), { kind: 'some', sessions: [], processes: [{ sessionId: id, key: '100' }] });
+    assert.deepEqual(planRefresh(tracker.take()), { kind: 'some', sessions: [], processes: [{ sessionId: id, key: '100' }], objects: [] });
   });
 });
 

@@ -52,5 +52,10 @@ def _child_begins(forker: "Optional[FrameType]") -> None:
     agent.after_fork_in_child(origin)
     if module == "subprocess":
         agent.mute()  # the child execs a new program; if that is Python, it says hello itself
-    elif origin == _agent.ORIGIN_FORK:
+        return
+    if agent.stacks is not None:
+        from mpscope import stacks
+
+        agent.stacks = stacks.after_fork(agent.stacks)
+    if origin == _agent.ORIGIN_FORK:
         agent.announce(ev.ROLE_FORK)

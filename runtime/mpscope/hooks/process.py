@@ -45,7 +45,7 @@ from mpscope.userframes import caller_site
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import CodeType, FrameType, ModuleType
-    from typing import Any, Callable, Dict, Optional
+    from typing import Any, Callable, Dict, List, Optional
 
 _created_hook = Hook("process.__init__")
 _start_hook = Hook("process.start")
@@ -72,6 +72,41 @@ class _Codes:
 
 
 codes = _Codes()
+
+class _Extensions:
+    """How other hook modules (Pool, executor) take part in a process's life.
+
+    Callbacks keyed by role run only for processes of that role. Each callback
+    guards itself (its own ``Hook``); a failing one is also contained here, so
+    it can never switch off the process hooks it extends.
+    """
+
+    def __init__(self) -> None:
+        #: parent, at the end of the Process's __init__ (start() deletes its target and args): (process) -> None
+        self.constructed: "Dict[str, Callable[[Any], None]]" = {}
+        #: parent, before process.created is sent: (process, created fields) -> None; may add fields or send events first
+        self.before_created: "Dict[str, Callable[[Any, Dict[str, Any]], None]]" = {}
+        #: parent, after process.joined: (process, frame of BaseProcess.join) -> None
+        self.joined: "List[Callable[[Any, FrameType], None]]" = []
+        #: child, after its hello and before run(): (process) -> None
+        self.child_begins: "Dict[str, Callable[[Any], None]]" = {}
+        #: child, before its own exit record: (process, exitcode) -> None
+        self.child_exits: "Dict[str, Callable[[Any, Optional[int]], None]]" = {}
+        #: child, when run() raised, before _bootstrap prints the traceback: (exception) -> None
+        self.run_failed: "List[Callable[[BaseException], None]]" = []
+
+
+extensions = _Extensions()
+
+
+def _extend(callback: "Optional[Callable[..., None]]", *args: "Any") -> None:
+    if callback is None:
+        return
+    try:
+        callback(*args)
+    except Exception:
+        pass
+
 
 _START_METHOD_OF_POPEN = {
     "multiprocessing.popen_fork": ev.START_FORK,
@@ -191,6 +226,7 @@ def _on_constructed(process: "Any", init_frame: "FrameType") -> None:
     agent = _agent.current()
     if agent is not None and agent.capture_args:
         notes["args"] = safe_repr((getattr(process, "_args", ()), getattr(process, "_kwargs", {})), ev.MAX_ARGS_REPR)
+    _extend(extensions.constructed.get(notes["role"]), process)
 
 
 def _on_started(process: "Any") -> None:
@@ -221,6 +257,7 @@ def _on_started(process: "Any") -> None:
     for key in ("target", "site", "args"):
         if notes.get(key) is not None:
             created[key] = notes[key]
+    _extend(extensions.before_created.get(notes["role"]), process, created)
     agent.emit(ev.PROCESS_CREATED, created)
     agent.emit(ev.PROCESS_STARTED, {"proc": proc, "child_pid": popen.pid})
 
@@ -243,6 +280,8 @@ def _on_joined(process: "Any", join_frame: "FrameType") -> None:
     pid = process._popen.pid if process._popen is not None else notes.get("pid")
     if pid:
         agent.emit(ev.PROCESS_JOINED, {"child_pid": pid, "timeout": timeout, "waited": waited, "alive": False})
+    for observer in extensions.joined:
+        _extend(observer, process, join_frame)
 
 
 def _on_closed(process: "Any") -> None:
@@ -265,6 +304,7 @@ def _on_child_begins(bootstrap_frame: "FrameType") -> None:
     process = bootstrap_frame.f_locals.get("self")
     if agent is not None and process is not None:
         _announce_child(agent, process)
+        _extend(extensions.child_begins.get(agent.role or ""), process)
 
 
 def _announce_child(agent: "_agent.Agent", process: "Any") -> None:
@@ -277,6 +317,8 @@ def _announce_child(agent: "_agent.Agent", process: "Any") -> None:
 def _on_run_failed(process: "Any", exc: "Optional[BaseException]") -> None:
     if exc is None or isinstance(exc, SystemExit):
         return
+    for observer in extensions.run_failed:
+        _extend(observer, exc)
     _notes.of(process)["exception"] = exception_record(exc)
 
 
@@ -291,6 +333,7 @@ def _on_child_exit(bootstrap_frame: "FrameType") -> None:
         exitcode = None
     if process is not None:
         _announce_child(agent, process)
+        _extend(extensions.child_exits.get(agent.role or ""), process, exitcode)
     fields = exit_record(ev.REPORTER_SELF, exitcode)
     notes = _notes.get(process) if process is not None else None
     if notes is not None and notes.get("exception") is not None and exitcode != 0:

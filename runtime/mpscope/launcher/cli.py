@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import sys
@@ -14,13 +15,16 @@ from mpscope.exits import exit_record
 from mpscope.jsonline import encode
 from mpscope.launcher.collector import Collector
 from mpscope.launcher.program import RunningProgram, child_command, child_environment, end_like
-from mpscope.launcher.runmodel import RunModel
-from mpscope.launcher.summary import can_encode, render
+from mpscope.exits import signal_name
+from mpscope.launcher.runmodel import ProcessRecord, RunModel
+from mpscope.launcher.stackrequest import StackRequester
+from mpscope.launcher.summary import STARTED_BY_MULTIPROCESSING, Style, can_encode, label, render, summary_json, wants_color
+from mpscope.stackdump import format_threads
 from mpscope.transport import Stream
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import IO, Any, Callable, Dict, List, Optional
+    from typing import IO, Any, Callable, Dict, List, Optional, Tuple
 
 #: Takes the token's place in --output files (the schema wants at least 16 characters);
 #: the VS Code extension's saved sessions use the same placeholder.
@@ -30,14 +34,14 @@ REDACTED_TOKEN = "mpscope:redacted"
 #: (only a process that outlives the program, or one nobody reports, makes it wait this long).
 QUIET_TIMEOUT = 10.0
 
-USAGE = "usage: python -m mpscope run [--output FILE] [--no-summary] [--] (SCRIPT | -m MODULE) [ARGS...]"
+USAGE = "usage: python -m mpscope run [OPTIONS] [--] (SCRIPT | -m MODULE) [ARGS...]"
 
 HELP = """\
 mpscope %(version)s: makes Python multiprocessing programs visible.
 
 usage:
-  python -m mpscope run [--output FILE] [--no-summary] [--] SCRIPT [ARGS...]
-  python -m mpscope run [--output FILE] [--no-summary] [--] -m MODULE [ARGS...]
+  python -m mpscope run [OPTIONS] [--] SCRIPT [ARGS...]
+  python -m mpscope run [OPTIONS] [--] -m MODULE [ARGS...]
   python -m mpscope --help | --version
 
 run
@@ -48,27 +52,55 @@ run
   forkserver, Manager servers) reports its life to the launcher. When the
   program ends, the process tree is printed to stderr: one line per process,
   indented under the process that started it, with pid, name, role, start
-  method and exit code or signal, and the exception a child died of.
+  method, exit code or signal and lifetime, tasks done and failed by each pool
+  worker, items left in its queues, and the first line of the exception a
+  child died of.
+
+  Hangs: press Ctrl-\\ (SIGQUIT) while the program runs, or use --dump-after,
+  and the launcher prints the stacks of every thread of every process of the
+  program (even threads blocked in a lock, a queue or a sleep), labelled by
+  pid, name and role. Under the launcher Ctrl-\\ no longer quits the program:
+  stop it with Ctrl-C.
 
 options
   --output FILE, -o FILE  write every event of every process to FILE as JSON
                           lines (the format of runtime/mpscope/events.schema.json)
-  --no-summary            do not print the process tree
-  -m MODULE               run a module, as python -m does
+  --json                  print the summary as one JSON document (to stderr)
+                          instead of the tree; --json=FILE writes it to FILE
+                          (the shape is described in docs/protocol.md)
+  --no-summary            print neither the tree nor the JSON summary
+  --dump-after SECONDS    if the program still runs after SECONDS, print the
+                          stacks of all its processes once (a hang report)
+  --color WHEN            auto (default: only on a terminal, and never when
+                          NO_COLOR is set), always or never
+  -m MODULE               run a module, as python -m does (python -m mpscope
+                          run -m pytest, ... -m test test_x)
   --                      end of options: what follows is the script and its arguments
 
 environment
   MPSCOPE_ADDR, MPSCOPE_TOKEN
       When both are set, the launcher does not start a collector of its own: it
       passes them to the program, sends its own events there (role "launcher")
-      and the summary and --output are not available. This is how the VS Code
-      extension runs a file in a terminal.
+      and the summary, --json, --output and --dump-after are not available.
+      This is how the VS Code extension runs a file in a terminal.
   MPSCOPE_OPTIONS
       JSON object of runtime settings, e.g. {"capture_args": true} to include a
-      bounded repr of each Process's arguments.
+      bounded repr of each Process's arguments (off by default: arguments may
+      hold secrets). The launcher adds its own keys (stacks_dir,
+      stacks_on_sigquit) to what you set.
+  NO_COLOR
+      Set and not empty: no colors in the summary (see --color).
+
+examples
+  python -m mpscope run train.py --epochs 3
+  python -m mpscope run --output run.jsonl -m mypackage.main
+  python -m mpscope run --dump-after 30 stuck.py      # hang report after 30 s
+  python -m mpscope run --json=summary.json -m pytest tests/
+  python -m mpscope run -m test test_multiprocessing_spawn
 
 The hooks are absent in interpreters started with -I or -E, and in programs
-that do not inherit the environment.
+that do not inherit the environment. Without MPSCOPE_ADDR nothing of mpscope
+runs inside a program.
 """
 
 
@@ -80,6 +112,10 @@ class RunOptions:
     def __init__(self) -> None:
         self.output: "Optional[str]" = None
         self.summary = True
+        self.json = False
+        self.json_file: "Optional[str]" = None
+        self.dump_after: "Optional[float]" = None
+        self.color = "auto"
         self.script: "Optional[str]" = None
         self.module: "Optional[str]" = None
         self.args: "List[str]" = []
@@ -99,6 +135,38 @@ def parse_run(argv: "List[str]") -> RunOptions:
             return options
         if arg == "--no-summary":
             options.summary = False
+        elif arg == "--json":
+            options.json = True
+        elif arg.startswith("--json="):
+            options.json = True
+            options.json_file = arg[len("--json="):]
+            if not options.json_file:
+                raise UsageError("--json= needs a file name")
+        elif arg == "--dump-after" or arg.startswith("--dump-after="):
+            if "=" in arg:
+                value = arg.split("=", 1)[1]
+            else:
+                if index + 1 >= len(argv):
+                    raise UsageError("--dump-after needs a number of seconds")
+                index += 1
+                value = argv[index]
+            try:
+                options.dump_after = float(value)
+            except ValueError:
+                raise UsageError("--dump-after needs a number of seconds, got %r" % value) from None
+            if not options.dump_after >= 0 or options.dump_after == float("inf"):
+                raise UsageError("--dump-after needs a number of seconds, got %r" % value)
+        elif arg == "--color" or arg.startswith("--color="):
+            if "=" in arg:
+                value = arg.split("=", 1)[1]
+            else:
+                if index + 1 >= len(argv):
+                    raise UsageError("--color needs auto, always or never")
+                index += 1
+                value = argv[index]
+            if value not in ("auto", "always", "never"):
+                raise UsageError("--color needs auto, always or never, got %r" % value)
+            options.color = value
         elif arg in ("--output", "-o"):
             if index + 1 >= len(argv):
                 raise UsageError("%s needs a file name" % arg)
@@ -167,11 +235,12 @@ def _program_label(options: RunOptions) -> str:
     return os.path.basename(options.script or "") or (options.script or "")
 
 
-def _start(options: RunOptions, address: str, token: str) -> "Optional[RunningProgram]":
+def _start(options: RunOptions, address: str, token: str, runtime_options: "Optional[Dict[str, Any]]" = None,
+           on_quit: "Optional[Callable[[], None]]" = None) -> "Optional[RunningProgram]":
     command = child_command(options.script, options.module, options.args)
-    env = child_environment(os.environ, address, token)
+    env = child_environment(os.environ, address, token, runtime_options)
     try:
-        return RunningProgram(command, env)
+        return RunningProgram(command, env, on_quit=on_quit)
     except OSError as exc:
         sys.stderr.write("mpscope: cannot start %s: %s\n" % (command[0], exc))
         return None
@@ -229,13 +298,27 @@ def run_with_own_collector(options: RunOptions) -> int:
     collector = Collector(token, on_event, model.stream_closed)
     address = collector.start()
     launcher = _agent.Agent(LocalStream(token, collector.deliver))
+    style = Style(wants_color(sys.stderr, dict(os.environ), options.color))
+    requester = StackRequester(collector, model, launcher.emit)
     program: "Optional[RunningProgram]" = None
     returncode = 127
+
+    def dump(reason: str) -> None:
+        answers = requester.request(reason)
+        if program is not None:
+            collector.call_locked(lambda: _label_main(model, program.pid, options))
+        write_lines(render_stacks(answers, reason, style), sys.stderr)
+
+    runtime_options: "Dict[str, Any]" = {"stacks_dir": collector.directory}
+    if os.name == "posix":
+        runtime_options["stacks_on_sigquit"] = True
+    else:
+        runtime_options["stacks_via"] = "request"
     try:
         launcher.announce(ev.ROLE_LAUNCHER)
-        program = _start(options, address, token)
+        program = _start(options, address, token, runtime_options, on_quit=lambda: dump(ev.REASON_SIGQUIT))
         if program is not None:
-            returncode = program.wait()
+            returncode = program.wait(options.dump_after, lambda: dump(ev.REASON_TIMER))
             launcher.emit(ev.PROCESS_EXITED, exit_record(ev.REPORTER_LAUNCHER, returncode, child_pid=program.pid))
             collector.wait_until(model.settled, QUIET_TIMEOUT)
     finally:
@@ -246,18 +329,56 @@ def run_with_own_collector(options: RunOptions) -> int:
     for record in model.lost_processes():
         launcher.emit(ev.PROCESS_EXITED, exit_record(ev.REPORTER_COLLECTOR, None, child_pid=record.pid))
     if program is not None:
-        model.record(program.pid).label = _program_label(options)
+        _label_main(model, program.pid, options)
     if output is not None:
         output.close()
-    if options.summary and program is not None:
-        print_summary(model, collector.stats.problems())
+    if program is not None and (options.summary or options.json_file):
+        problems = collector.stats.problems()
+        if options.json:
+            document = summary_json(model, problems, {"command": _program_argv(options), "pid": program.pid,
+                                                       "exitcode": returncode, "signal": signal_name(returncode)})
+            if not write_json(document, options.json_file):
+                return 2
+        else:
+            write_lines(summary_lines(model, problems, style), sys.stderr)
     return end_like(returncode)
 
 
-def print_summary(model: RunModel, problems: "Dict[str, int]") -> None:
-    stream = sys.stderr
-    ascii_only = not can_encode("├└│·", getattr(stream, "encoding", None))
-    lines = render(model, ascii_only=ascii_only, problems=problems)
+def _label_main(model: RunModel, pid: int, options: RunOptions) -> None:
+    model.record(pid).label = _program_label(options)
+
+
+def _program_argv(options: RunOptions) -> "List[str]":
+    if options.module is not None:
+        return ["-m", options.module] + list(options.args)
+    return [options.script or ""] + list(options.args)
+
+
+def summary_lines(model: RunModel, problems: "Dict[str, int]", style: Style) -> "List[str]":
+    ascii_only = not can_encode("├└│·", getattr(sys.stderr, "encoding", None))
+    return render(model, ascii_only=ascii_only, problems=problems, style=style)
+
+
+def render_stacks(answers: "List[Tuple[ProcessRecord, Dict[str, Any]]]", reason: str, style: Style) -> "List[str]":
+    why = {ev.REASON_SIGQUIT: "Ctrl-\\", ev.REASON_TIMER: "--dump-after"}.get(reason, reason)
+    lines = [style.bold("mpscope: stacks of %d process%s (%s)" % (len(answers), "" if len(answers) == 1 else "es", why))]
+    if not answers:
+        lines.append("  no process of the program can be asked (none is running with mpscope's hooks)")
+    for record, event in answers:
+        tags = [record.role or "process"]
+        if record.start_method and record.role in STARTED_BY_MULTIPROCESSING:
+            tags.append(record.start_method)
+        lines.append(style.bold("%d %s [%s]" % (record.pid, label(record), ", ".join(tags))))
+        if event.get("error"):
+            lines.append(style.warn("  " + str(event["error"])))
+            continue
+        lines.extend(format_threads(event.get("threads") or [], indent="  "))
+        if event.get("threads_truncated"):
+            lines.append("  ... (more threads)")
+    return lines
+
+
+def write_lines(lines: "List[str]", stream: "IO[str]") -> None:
     try:
         stream.write("\n".join(lines) + "\n")
         stream.flush()
@@ -265,11 +386,27 @@ def print_summary(model: RunModel, problems: "Dict[str, int]") -> None:
         pass
 
 
+def write_json(document: "Dict[str, Any]", path: "Optional[str]") -> bool:
+    text = json.dumps(document, indent=2, sort_keys=True) + "\n"
+    if path is None:
+        write_lines([text.rstrip("\n")], sys.stderr)
+        return True
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return True
+    except OSError as exc:
+        sys.stderr.write("mpscope: cannot write %s: %s\n" % (path, exc))
+        return False
+
+
 def run_with_external_collector(options: RunOptions, address: str, token: str) -> int:
     """Extension mode: the collector is the VS Code extension's; report our child's exit there."""
-    if options.output is not None:
-        sys.stderr.write("mpscope: --output needs the launcher's own collector, but MPSCOPE_ADDR is set\n")
-        return 2
+    for given, flag in ((options.output, "--output"), (options.json or None, "--json"),
+                        (options.dump_after, "--dump-after")):
+        if given is not None:
+            sys.stderr.write("mpscope: %s needs the launcher's own collector, but MPSCOPE_ADDR is set\n" % flag)
+            return 2
     launcher: "Optional[_agent.Agent]" = None
     try:
         launcher = _agent.Agent(Stream(parse_address(address), token))

@@ -30,6 +30,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Dict, Optional
 
+    from typing import TypeVar
+
+    T = TypeVar("T")
     EventSink = Callable[[Dict[str, Any], bytes], None]
     CloseSink = Callable[[Optional[int]], None]
 
@@ -100,8 +103,8 @@ class Collector:
 
     def start(self) -> str:
         """Listen and serve in a background thread; returns the ``MPSCOPE_ADDR`` value."""
+        self._dir = tempfile.mkdtemp(prefix="mpscope-")  # created 0700: the socket and the stack dumps
         if hasattr(socket, "AF_UNIX") and sys.platform != "win32":
-            self._dir = tempfile.mkdtemp(prefix="mpscope-")  # created 0700
             path = os.path.join(self._dir, "events.sock")
             listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             listener.bind(path)
@@ -144,6 +147,33 @@ class Collector:
                     return False
                 if not self._connections and predicate():
                     return True
+
+    @property
+    def directory(self) -> "Optional[str]":
+        """The collector's private directory (0700), while it runs."""
+        return self._dir
+
+    def wait_for(self, predicate: "Callable[[], bool]", timeout: float) -> bool:
+        """Wait until ``predicate()`` (run under the lock, between events) holds, or ``timeout`` passes."""
+        with self._lock:
+            return bool(self._lock.wait_for(predicate, timeout))
+
+    def call_locked(self, function: "Callable[[], T]") -> "T":
+        """``function()`` with no event being handled meanwhile (the model is the collector thread's otherwise)."""
+        with self._lock:
+            return function()
+
+    def send_line(self, pid: int, line: bytes) -> bool:
+        """Write a request line to the open stream of ``pid``; False when there is none or it does not take it."""
+        with self._lock:
+            conns = [c for c in self._connections.values() if c.authenticated and c.pid == pid]
+        for conn in conns:
+            try:
+                conn.sock.send(line)  # a short line into an empty buffer: all or nothing in practice
+                return True
+            except OSError:
+                return False
+        return False
 
     def open_streams(self) -> int:
         with self._lock:

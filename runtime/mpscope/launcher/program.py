@@ -9,20 +9,25 @@ is not reordered) and the environment, plus:
 
 While the program runs the launcher ignores Ctrl-C (the terminal delivers it to
 the program too, which decides what it means) and forwards SIGTERM/SIGHUP.
+Ctrl-\ (SIGQUIT) is ignored too, or, with an ``on_quit`` callback, handled by it
+(the launcher then prints every process's stacks: the program's processes
+dump theirs instead of dying, see ``mpscope/stacks.py``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
+import time
 
 import mpscope
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Mapping, Optional
+    from typing import Any, Callable, Dict, List, Mapping, Optional
 
 RUNTIME_DIR = os.path.dirname(os.path.dirname(os.path.abspath(mpscope.__file__)))
 BOOTSTRAP_DIR = os.path.join(RUNTIME_DIR, "bootstrap")
@@ -49,11 +54,23 @@ def child_pythonpath(current: "Optional[str]") -> str:
     return os.pathsep.join(entries)
 
 
-def child_environment(base: "Mapping[str, str]", address: str, token: str) -> "Dict[str, str]":
+def child_environment(base: "Mapping[str, str]", address: str, token: str,
+                      options: "Optional[Dict[str, Any]]" = None) -> "Dict[str, str]":
+    """The program's environment; ``options`` are added to the user's own ``MPSCOPE_OPTIONS``."""
     env = dict(base)
     env["PYTHONPATH"] = child_pythonpath(base.get("PYTHONPATH"))
     env["MPSCOPE_ADDR"] = address
     env["MPSCOPE_TOKEN"] = token
+    if options:
+        merged: "Dict[str, Any]" = {}
+        try:
+            given = json.loads(base.get("MPSCOPE_OPTIONS") or "{}")
+            if isinstance(given, dict):
+                merged.update(given)
+        except ValueError:
+            pass
+        merged.update(options)
+        env["MPSCOPE_OPTIONS"] = json.dumps(merged, sort_keys=True)
     return env
 
 
@@ -82,8 +99,11 @@ class RunningProgram:
     _FORWARDED = ("SIGTERM", "SIGHUP")
     _IGNORED = ("SIGINT", "SIGQUIT")
 
-    def __init__(self, command: "List[str]", env: "Dict[str, str]") -> None:
+    def __init__(self, command: "List[str]", env: "Dict[str, str]",
+                 on_quit: "Optional[Callable[[], None]]" = None) -> None:
         self._previous: "Dict[int, Any]" = {}
+        self._on_quit = on_quit
+        self._quitting = False
         self.popen: "Optional[subprocess.Popen[bytes]]" = None
         # Installed before the child exists so no Ctrl-C can fall between; exec
         # resets caught signals to their default in the child, so it still gets
@@ -107,6 +127,8 @@ class RunningProgram:
             if number is None:
                 continue
             handler = self._forward if name in self._FORWARDED else self._ignore
+            if name == "SIGQUIT" and self._on_quit is not None:
+                handler = self._quit
             try:
                 self._previous[number] = signal.signal(number, handler)
             except (OSError, ValueError):
@@ -114,6 +136,19 @@ class RunningProgram:
 
     def _ignore(self, signum: int, frame: "Any") -> None:
         pass
+
+    def _quit(self, signum: int, frame: "Any") -> None:
+        # Runs on the main thread, between two waits for the child; a second
+        # Ctrl-\ while the first is being answered is folded into it.
+        if self._quitting or self._on_quit is None:
+            return
+        self._quitting = True
+        try:
+            self._on_quit()
+        except Exception:
+            pass
+        finally:
+            self._quitting = False
 
     def _forward(self, signum: int, frame: "Any") -> None:
         if self.popen is None:
@@ -123,11 +158,19 @@ class RunningProgram:
         except OSError:
             pass
 
-    def wait(self) -> int:
+    def wait(self, after: "Optional[float]" = None, then: "Optional[Callable[[], None]]" = None) -> int:
+        """The program's exit status; ``then()`` runs once if it still runs ``after`` seconds from now."""
         assert self.popen is not None
+        deadline = None if after is None or then is None else time.monotonic() + max(0.0, after)
         while True:
             try:
-                return self.popen.wait()
+                if deadline is None:
+                    return self.popen.wait()
+                return self.popen.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                deadline = None
+                assert then is not None
+                then()
             except KeyboardInterrupt:  # Windows console Ctrl-C reaches every process
                 continue
 

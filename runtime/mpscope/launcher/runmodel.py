@@ -45,6 +45,16 @@ class ProcessRecord:
         self.exits: "Dict[str, Dict[str, Any]]" = {}
         self.errors: "List[Dict[str, Any]]" = []
         self.born: "Optional[float]" = None  # earliest of its parent's process.started and its own hello
+        self.ended: "Optional[float]" = None  # time of the first exit record about it
+        self.stacks_support: "Optional[Dict[str, Any]]" = None  # hello.stacks: how to ask for its stacks
+        self.stacks: "List[Dict[str, Any]]" = []  # stacks events about it, oldest first
+        self.tasks_done = 0  # tasks (or chunks) this worker ran that returned (its latest task.counters)
+        self.tasks_failed = 0  # ... that raised
+        self.queue_backlog = 0  # items still in queues this process created, when it ended
+
+    def note_end(self, t: "Any") -> None:
+        if isinstance(t, (int, float)) and (self.ended is None or t < self.ended):
+            self.ended = t
 
     def note_birth(self, t: "Any") -> None:
         if isinstance(t, (int, float)) and (self.born is None or t < self.born):
@@ -72,6 +82,28 @@ class ProcessRecord:
     def exception(self) -> "Optional[Dict[str, Any]]":
         own = self.exits.get(ev.REPORTER_SELF)
         return own.get("exception") if own is not None else None
+
+    def merged_exit(self) -> "Optional[Dict[str, Any]]":
+        """The one exit record of this process: code and signal from the most trusted reporter,
+        the exception from the process itself; None while nobody reported its end."""
+        event = self.exit_event()
+        if event is None:
+            return None
+        merged: "Dict[str, Any]" = {"reporter": event.get("reporter"), "exitcode": event.get("exitcode"),
+                                    "signal": event.get("signal")}
+        if self.exception is not None:
+            merged["exception"] = self.exception
+        return merged
+
+    @property
+    def lifetime(self) -> "Optional[float]":
+        if self.born is None or self.ended is None:
+            return None
+        return max(0.0, self.ended - self.born)
+
+    @property
+    def stream_open(self) -> bool:
+        return self.said_hello and not self.stream_closed
 
     @property
     def state(self) -> str:
@@ -114,6 +146,8 @@ class RunModel:
             argv = event.get("argv")
             if isinstance(argv, list):
                 sender.argv = [a for a in argv if isinstance(a, str)]
+            support = event.get("stacks")
+            sender.stacks_support = support if isinstance(support, dict) else None
         elif kind == ev.PROCESS_CREATED:
             proc = event.get("proc")
             if isinstance(proc, str):
@@ -136,16 +170,36 @@ class RunModel:
             reporter = event.get("reporter")
             if reporter == ev.REPORTER_SELF:
                 sender.exits[reporter] = event
+                sender.note_end(t)
             elif isinstance(reporter, str):
                 child_pid = event.get("child_pid")
                 if isinstance(child_pid, int):
-                    self.record(child_pid).exits.setdefault(reporter, event)
+                    child = self.record(child_pid)
+                    child.exits.setdefault(reporter, event)
+                    if reporter != ev.REPORTER_COLLECTOR:
+                        child.note_end(t)
+        elif kind == ev.TASK_COUNTERS:
+            done, failed = event.get("done"), event.get("failed")
+            if isinstance(done, int) and isinstance(failed, int):
+                sender.tasks_done, sender.tasks_failed = done, failed  # cumulative: the latest wins
+        elif kind == ev.STACKS:
+            child_pid = event.get("child_pid")
+            about = self.record(child_pid) if isinstance(child_pid, int) else sender
+            about.stacks.append(event)
         elif kind == ev.RUNTIME_ERROR:
             sender.errors.append(event)
 
     def stream_closed(self, pid: "Optional[int]") -> None:
         if pid is not None and pid in self.processes:
             self.processes[pid].stream_closed = True
+
+    def exit_records(self) -> "Dict[int, Optional[Dict[str, Any]]]":
+        """Exactly one merged exit record (or None: not ended) for every process of the program."""
+        return {record.pid: record.merged_exit() for record in self.shown()}
+
+    def askable_for_stacks(self) -> "List[ProcessRecord]":
+        """Processes that said how to ask for their stacks and whose stream is still open (so still alive)."""
+        return [r for r in self.shown() if r.stacks_support is not None and r.stream_open and not r.exits]
 
     def lost_processes(self) -> "List[ProcessRecord]":
         """Processes whose stream closed without any exit record (the collector reports them)."""

@@ -8,7 +8,14 @@ export { visitExecutedCode, type ExecutedCodeVisitor } from './executedCode';
 export { mainGuardBranches, type GuardBranches } from './mainGuard';
 export { ModuleAnalysis } from './moduleAnalysis';
 export { ObjectFlow, type Elements, type HeldKind, type HeldObject, type Origin } from './objectFlow';
-export { literalStartMethod, ProcessApiCalls, type Construction, type ConstructionKind, type TaskSubmission } from './processApiCalls';
+export {
+  literalStartMethod,
+  ProcessApiCalls,
+  type Construction,
+  type ConstructionKind,
+  type ResolvedCall,
+  type TaskSubmission,
+} from './processApiCalls';
 export { ProcessStartAnalysis, type ProcessCreation, type ReachedCreation } from './processStarts';
 export { Resolver, sameValue, type ApiBase, type InstanceValue, type Value } from './resolver';
 export { walkWithScopes, type ScopedVisitor } from './scopedWalk';

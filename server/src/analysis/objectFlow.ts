@@ -72,7 +72,7 @@ const MAX_FLOW_DEPTH = 60;
 
 export class ObjectFlow {
   private depth = 0;
-  private readonly inProgress = new Set<Binding | Expression>();
+  private readonly inProgress = new Set<Expression>();
   private readonly classified = new Map<Expression, HeldObject | undefined>();
 
   constructor(

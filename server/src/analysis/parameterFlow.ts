@@ -117,12 +117,12 @@ export class ParameterFlow {
       return value.definition;
     };
 
-    walkWithScopes(this.scopes, {
-      call: (call, scope) => {
-        const direct = functionOf(call.callee, scope);
-        if (direct) add(direct, argumentsSite(call.args, scope));
-      },
-    });
+    for (const { call, scope, callee } of this.api.calls) {
+      const name = unparenthesize(call.callee);
+      if (callee?.kind !== 'function' || name.kind !== 'Name') continue;
+      matched.add(name);
+      add(callee.definition, argumentsSite(call.args, scope));
+    }
     for (const construction of this.api.constructions) {
       if (construction.kind !== 'process' || construction.parameters === undefined) continue;
       const target = keywordOrPosition(construction.call, construction.parameters, 'target');
@@ -164,10 +164,17 @@ export class ParameterFlow {
       }
     }
     // Any other mention of a function (stored, passed on, wrapped) makes its parameters unknown.
+    // Only names some def in the module binds can mean a function: resolve just those.
+    const functionNames = new Set<string>();
+    walkWithScopes(this.scopes, {
+      statement: (statement) => {
+        if (statement.kind === 'FunctionDef') functionNames.add(statement.name.name);
+      },
+    });
     walkWithScopes(this.scopes, {
       statement: (statement, scope) => {
         for (const name of namesIn(statement)) {
-          if (matched.has(name)) continue;
+          if (matched.has(name) || !functionNames.has(name.name)) continue;
           const value = this.resolver.resolve(name, scope);
           if (value?.kind === 'function') add(value.definition, { kind: 'opaque' });
         }

@@ -5,7 +5,7 @@
 
 import type { CallExpression, ClassDefinition, Expression } from '../parser';
 import { unparenthesize } from '../parser';
-import type { InstanceValue, Resolver } from './resolver';
+import type { InstanceValue, Resolver, Value } from './resolver';
 import { walkWithScopes } from './scopedWalk';
 import type { Scope, ScopeTree } from './scopes';
 import { PROCESS_CLASSES, PROCESS_FACTORIES, type StartMethod, startMethodFromLiteral } from './stdlib/multiprocessingApi';
@@ -45,7 +45,16 @@ export interface TaskSubmission {
   readonly receiver: Expression;
 }
 
+/** A call anywhere in the module, with its callee resolved once for every rule that needs it. */
+export interface ResolvedCall {
+  readonly call: CallExpression;
+  readonly scope: Scope;
+  readonly callee: Value | undefined;
+}
+
 export class ProcessApiCalls {
+  /** Every call in the module, in source order (outer calls before those in their arguments). */
+  readonly calls: readonly ResolvedCall[];
   readonly constructions: readonly Construction[];
   readonly submissions: readonly TaskSubmission[];
   /** How the module sets the global start method: undefined when it never calls `set_start_method`. */
@@ -59,9 +68,12 @@ export class ProcessApiCalls {
     const constructions: Construction[] = [];
     const submissions: TaskSubmission[] = [];
     const methods: StartMethod[] = [];
+    const calls: ResolvedCall[] = [];
     walkWithScopes(scopes, {
       call: (call, scope) => {
-        const construction = this.construction(call, scope);
+        const callee = this.resolver.resolve(call.callee, scope);
+        calls.push({ call, scope, callee });
+        const construction = this.construction(call, callee, scope);
         if (construction) {
           constructions.push(construction);
           this.byCall.set(call, construction);
@@ -72,9 +84,10 @@ export class ProcessApiCalls {
           submissions.push(submission);
           return;
         }
-        if (this.isSetStartMethod(call, scope)) methods.push(literalStartMethod(call));
+        if (isSetStartMethodValue(callee)) methods.push(literalStartMethod(call));
       },
     });
+    this.calls = calls;
     this.constructions = constructions;
     this.submissions = submissions;
     this.moduleStartMethod =
@@ -99,12 +112,10 @@ export class ProcessApiCalls {
    * to change (`ValueError: cannot set start method of concrete context`).
    */
   isSetStartMethod(call: CallExpression, scope: Scope): boolean {
-    const value = this.resolver.resolve(call.callee, scope);
-    return value?.kind === 'qualified' && value.name === 'multiprocessing.set_start_method' && value.startMethod === undefined;
+    return isSetStartMethodValue(this.resolver.resolve(call.callee, scope));
   }
 
-  private construction(call: CallExpression, scope: Scope): Construction | undefined {
-    const callee = this.resolver.resolve(call.callee, scope);
+  private construction(call: CallExpression, callee: Value | undefined, scope: Scope): Construction | undefined {
     if (callee?.kind === 'qualified') {
       const factory = PROCESS_FACTORIES.get(callee.name);
       if (factory !== undefined) {
@@ -197,6 +208,10 @@ export class ProcessApiCalls {
     }
     return true;
   }
+}
+
+function isSetStartMethodValue(value: Value | undefined): boolean {
+  return value?.kind === 'qualified' && value.name === 'multiprocessing.set_start_method' && value.startMethod === undefined;
 }
 
 function parametersOf(kind: ConstructionKind): readonly string[] {

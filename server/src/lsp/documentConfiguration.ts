@@ -34,6 +34,14 @@ export class DocumentConfiguration {
     this.reported.clear();
   }
 
+  /**
+   * Read pyproject.toml files again on the next lint, without repeating warnings already shown:
+   * for clients that cannot report file changes (a few small reads per lint).
+   */
+  rereadFiles(): void {
+    this.finder.clear();
+  }
+
   private configFor(file: string): ProjectConfig | undefined {
     try {
       return this.finder.find(file);

@@ -121,7 +121,7 @@ export class LanguageServer {
     if (this.clientHasConfiguration && this.clientHasDynamicConfigurationRegistration) {
       void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'mpscope' });
     }
-    // Edits to pyproject.toml re-lint open documents (without a watcher they apply on restart).
+    // Edits to pyproject.toml re-lint open documents (without a watcher they apply on the next lint).
     if (this.clientCanWatchFiles) {
       void this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${PYPROJECT}` }] });
     }
@@ -152,6 +152,8 @@ export class LanguageServer {
 
   private lintNow(document: OpenDocument, settings: ServerSettings): LintResult {
     const analysis = new ModuleAnalysis(document.source(), fileModuleIdentity(document.uri));
+    // Without file watching nothing says when a pyproject.toml changes: read them each time.
+    if (!this.clientCanWatchFiles) this.configuration.rereadFiles();
     const { excluded, options } = this.configuration.optionsFor(document.uri, settings);
     const findings = excluded
       ? []

@@ -4,7 +4,10 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ModuleAnalysis } from '../../src/analysis';
 import type { CallObservation, ExitObservation, Observation } from '../../src/analysis/lifecycle';
+import * as fs from 'node:fs';
 import { parseSource } from '../../src/parser';
+import { CORPUS_DIR, FIXES_DIR, filesUnder } from '../support/paths';
+import { SeededRandom } from '../support/random';
 
 function observationsOf(code: string): readonly Observation[] {
   return new ModuleAnalysis(parseSource(code), undefined).lifecycles.observations;
@@ -101,6 +104,9 @@ describe('lifecycle analysis', () => {
     assert.deepEqual(phasesAt(changed, 'p.join'), ['created', 'started']);
     const conditionalValue = `${HEADER}def f(parallel):\n    pool = Pool() if parallel else None\n    if not parallel:\n        return\n    pool.close()\n`;
     assert.deepEqual(phasesAt(conditionalValue, 'pool.close'), ['running']);
+    // `while flag:` on an unchanged name only ends when the flag was false from the start.
+    const loop = `${HEADER}def f(flag):\n    pool = Pool()\n    while flag:\n        pool.close()\n    pool.join()\n`;
+    assert.deepEqual(phasesAt(loop, 'pool.join'), ['running']);
   });
 
   it('moves the phases of processes and queues', () => {
@@ -157,11 +163,38 @@ describe('lifecycle analysis', () => {
   it('stays bounded on pathological bodies', () => {
     const long = `${HEADER}def f(x):\n    pool = Pool()\n${Array.from({ length: 5000 }, (_, i) => `    if x == ${i}:\n        pool.close()\n`).join('')}    pool.join()\n`;
     assert.deepEqual(phasesAt(long, 'pool.join'), ['closed', 'running']);
-    const deep = `${HEADER}def f(x):\n    pool = Pool()\n${Array.from({ length: 90 }, (_, i) => `${'    '.repeat(i + 1)}while x:\n`).join('')}${'    '.repeat(91)}pool.close()\n    pool.join()\n`;
+    const deep = `${HEADER}def f(x):\n    pool = Pool()\n${Array.from({ length: 40 }, (_, i) => `${'    '.repeat(i + 1)}while more():\n`).join('')}${'    '.repeat(41)}pool.close()\n    pool.join()\n`;
     assert.deepEqual(phasesAt(deep, 'pool.join'), ['closed', 'running']);
     const huge = `${HEADER}def f():\n    pool = Pool()\n${Array.from({ length: 70000 }, (_, i) => `    x${i} = ${i}\n`).join('')}    pool.join()\n`;
     const analysis = new ModuleAnalysis(parseSource(huge), undefined);
     assert.deepEqual(analysis.lifecycles.observations, []);
     assert.equal(analysis.lifecycles.skippedBodies.length, 1);
+  });
+
+  it('never fails on mutated and truncated code', () => {
+    const files = [...filesUnder(CORPUS_DIR, '.py'), ...filesUnder(FIXES_DIR, '.py')].filter((file) =>
+      /mp0(02|09|10|12|13|14|20)/.test(file),
+    );
+    assert.ok(files.length >= 10);
+    const tokens = ['(', ')', ':', '\n', '    ', 'try:\n', 'finally:\n', 'with ', ' as ', 'return', 'break', 'else:', '.close()', '.join()', '=', ',', 'lambda', 'yield '];
+    const random = new SeededRandom(4242);
+    const check = (text: string, label: string): void => {
+      const analysis = new ModuleAnalysis(parseSource(text), undefined);
+      analysis.lifecycles.observations;
+      assert.deepEqual(analysis.lifecycles.internalErrors, [], label);
+    };
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      for (let end = 0; end <= text.length; end += 23) check(text.slice(0, end), `${file} [0, ${end})`);
+    }
+    for (let i = 0; i < 600; i++) {
+      const file = random.pick(files);
+      let text = fs.readFileSync(file, 'utf8');
+      for (let edits = 1 + random.int(5); edits > 0; edits--) {
+        const at = random.int(text.length + 1);
+        text = text.slice(0, at) + (random.next() < 0.6 ? random.pick(tokens) : '') + text.slice(at + random.int(12));
+      }
+      check(text, `mutation ${i} of ${file}`);
+    }
   });
 });

@@ -172,3 +172,26 @@ describe('language server: hover and configuration', () => {
     assert.ok(client.alive);
   });
 });
+
+describe('language server: pyproject.toml without file watching', () => {
+  it('reads pyproject.toml again on the next lint when the client cannot report file changes', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mpscope-lsp-nowatch-'));
+    const client = LspClient.startStdio(SERVER_BUNDLE);
+    try {
+      fs.writeFileSync(path.join(root, 'pyproject.toml'), '[tool.mpscope]\nseverity = { MP001 = "warning" }\n');
+      client.onRequest('workspace/configuration', (params) => (params as { items: unknown[] }).items.map(() => ({ lint: { enable: true } })));
+      await client.request<InitializeResult>('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } });
+      client.notify('initialized', {});
+      const uri = pathToFileURL(path.join(root, 'app.py')).href;
+      open(client, uri, UNGUARDED);
+      assert.deepEqual(severities(await diagnostics(client, uri)), [['MP001', 2]]);
+      fs.writeFileSync(path.join(root, 'pyproject.toml'), '[tool.mpscope]\nseverity = { MP001 = "hint" }\n');
+      client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: `${UNGUARDED}\n` }] });
+      assert.deepEqual(severities(await diagnostics(client, uri, (params) => params.version === 2)), [['MP001', 4]]);
+    } finally {
+      const code = await client.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+      assert.equal(code, 0, client.stderr);
+    }
+  });
+});

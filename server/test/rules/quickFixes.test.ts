@@ -1,5 +1,5 @@
 // The quick fixes of the call-shape and data-flow rules: for each case under
-// server/test/fixes/<rule>/ (other than mp001, which has its own test), apply the rule's fix to
+// server/test/fixes/<rule>/ of those rules, apply the rule's fix to
 // every finding that offers one, one at a time as a user would, and compare with the reviewed
 // `.fixed.py`; the result must parse without errors and the rule must no longer report anything.
 import * as assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { applyEdits } from '../support/edits';
 import { FIXES_DIR, filesUnder } from '../support/paths';
 
 /** Applies the rule's first quick fix, finding by finding, until none is offered. */
-export function applyAllFixes(text: string, code: string): string {
+function applyAllFixes(text: string, code: string): string {
   let current = text;
   for (let round = 0; round < 100; round++) {
     const finding = lint(current).find((candidate) => candidate.code === code && candidate.fixes.some((fix) => fix.kind === 'quickfix'));
@@ -24,14 +24,12 @@ export function applyAllFixes(text: string, code: string): string {
   assert.fail(`${code} fixes did not converge`);
 }
 
-const RULE_FOLDERS = fs
-  .readdirSync(FIXES_DIR)
-  .filter((name) => /^mp\d{3}$/.test(name) && name !== 'mp001')
-  .sort();
+/** The call-shape and data-flow rules with quick fixes (the other rules' fixes have their own tests). */
+const RULE_FOLDERS = ['mp004', 'mp005', 'mp006', 'mp011', 'mp016', 'mp021'];
 
 describe('quick fixes of MP004, MP005, MP006, MP011, MP016, MP021', () => {
   it('has a case folder for each rule with a fix', () => {
-    for (const folder of ['mp004', 'mp005', 'mp006', 'mp011', 'mp016', 'mp021']) assert.ok(RULE_FOLDERS.includes(folder), folder);
+    for (const folder of RULE_FOLDERS) assert.ok(fs.existsSync(path.join(FIXES_DIR, folder)), folder);
   });
   for (const folder of RULE_FOLDERS) {
     const code = folder.toUpperCase();

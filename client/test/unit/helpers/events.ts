@@ -4,6 +4,15 @@
 import type {
   ExceptionInfo,
   Hello,
+  PoolClosed,
+  PoolCreated,
+  PoolJoined,
+  PoolTerminated,
+  Stacks,
+  TaskCounters,
+  TaskFinished,
+  TaskSubmitted,
+  ThreadStack,
   ProcessClosed,
   ProcessCreated,
   ProcessExited,
@@ -103,3 +112,53 @@ export const valueError: ExceptionInfo = {
   traceback: 'Traceback (most recent call last):\n  File "/w/crash.py", line 5, in work\nValueError: bad input\n',
   site: { file: '/w/crash.py', line: 5, function: 'work' },
 };
+
+export function poolCreated(pid: number, pool: string, more: Overrides<PoolCreated> = {}): PoolCreated {
+  return { v: 1, kind: 'pool.created', t: 1001, pid, pool, api: 'pool', processes: 2, ...more };
+}
+
+export function poolClosed(pid: number, pool: string, more: Overrides<PoolClosed> = {}): PoolClosed {
+  return { v: 1, kind: 'pool.closed', t: 1010, pid, pool, ...more };
+}
+
+export function poolTerminated(pid: number, pool: string, more: Overrides<PoolTerminated> = {}): PoolTerminated {
+  return { v: 1, kind: 'pool.terminated', t: 1011, pid, pool, ...more };
+}
+
+export function poolJoined(pid: number, pool: string, more: Overrides<PoolJoined> = {}): PoolJoined {
+  return { v: 1, kind: 'pool.joined', t: 1012, pid, pool, ...more };
+}
+
+/** A worker of `pool` started by `creator`: its process.created and process.started. */
+export function worker(creator: number, pool: string, proc: string, childPid: number, more: Overrides<ProcessCreated> = {}): [ProcessCreated, ProcessStarted] {
+  return [
+    created(creator, proc, { name: `ForkPoolWorker-${proc}`, role: 'pool-worker', target: 'multiprocessing.pool.worker', pool, ...more }),
+    started(creator, proc, childPid),
+  ];
+}
+
+export function submitted(pid: number, pool: string, more: Overrides<TaskSubmitted> = {}): TaskSubmitted {
+  return { v: 1, kind: 'task.submitted', t: 1002, pid, pool, method: 'map', func: 'jobs.square', calls: 1, ...more };
+}
+
+export function taskFinished(pid: number, job: number, more: Overrides<TaskFinished> = {}): TaskFinished {
+  return { v: 1, kind: 'task.finished', t: 1003, pid, job, func: 'jobs.square', started: 1002.5, duration: 0.25, ok: true, ...more };
+}
+
+export function taskCounters(pid: number, done: number, failed: number, more: Overrides<TaskCounters> = {}): TaskCounters {
+  return { v: 1, kind: 'task.counters', t: 1003, pid, done, failed, time: 0.5, max: 0.25, ...more };
+}
+
+export const blockedMainThread: ThreadStack = {
+  ident: 140_000_000_000_001,
+  main: true,
+  frames: [
+    { file: '/usr/lib/python3.11/threading.py', line: 320, function: 'wait' },
+    { file: '/w/hang.py', line: 9, function: 'wait_forever' },
+    { file: '/w/hang.py', line: 14, function: '<module>' },
+  ],
+};
+
+export function stacks(pid: number, more: Overrides<Stacks> = {}): Stacks {
+  return { v: 1, kind: 'stacks', t: 1020, pid, reporter: 'self', reason: 'request', threads: [blockedMainThread], ...more };
+}

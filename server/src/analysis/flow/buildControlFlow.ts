@@ -93,6 +93,8 @@ class GraphBuilder {
   /** How many edges lead to each node. */
   private readonly incoming: number[] = [];
   private frames: Frame[] = [];
+  /** Building the copy of a `finally` that runs while an exception propagates. */
+  private exceptional = false;
   private exitNode = -1;
   private raiseNode = -1;
 
@@ -137,6 +139,7 @@ class GraphBuilder {
       handler: fields.handler,
       matchCase: fields.matchCase,
       expected: this.context.expected,
+      exceptional: this.exceptional,
       successors: [],
     });
     this.incoming.push(0);
@@ -195,7 +198,7 @@ class GraphBuilder {
       case 'with': {
         const known = frame.copies.get(kind);
         if (known !== undefined) return known;
-        return this.withOuterFrames(depth - 1, () => {
+        return this.withOuterFrames(depth - 1, kind === 'exception', () => {
           const start = frame.kind === 'finally' ? this.node('merge') : this.node('leave', { statement: frame.statement, item: frame.item });
           frame.copies.set(kind, start);
           const ends: Exit[] =
@@ -212,13 +215,16 @@ class GraphBuilder {
   }
 
   /** Builds code that sits outside the innermost frames (a `finally` copy) with only the outer ones active. */
-  private withOuterFrames<T>(depth: number, build: () => T): T {
+  private withOuterFrames<T>(depth: number, exceptional: boolean, build: () => T): T {
     const saved = this.frames;
+    const savedExceptional = this.exceptional;
     this.frames = saved.slice(0, depth);
+    this.exceptional = savedExceptional || exceptional;
     try {
       return build();
     } finally {
       this.frames = saved;
+      this.exceptional = savedExceptional;
     }
   }
 

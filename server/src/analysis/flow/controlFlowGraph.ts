@@ -73,6 +73,11 @@ export interface FlowNode {
    * exception classes listed here (`ValueError`, `AssertionError`…). Rules decide what counts.
    */
   readonly expected: ErrorExpectation;
+  /**
+   * The node belongs to the copy of a `finally` (or a `with` exit) that runs while an exception
+   * propagates: code there only runs when something raised.
+   */
+  readonly exceptional: boolean;
   readonly successors: readonly FlowEdge[];
 }
 

@@ -9,8 +9,14 @@ import type { Scope, ScopeTree } from '../scopes';
 
 export type CallVisitor = (call: Expression & { kind: 'Call' }, scope: Scope) => void;
 
-export function forEachOwnCall(body: CodeBody, scopes: ScopeTree, visit: CallVisitor): void {
+/**
+ * Visits the calls of `body`'s own code. With `within` (sorted offsets), only code whose span
+ * contains one of them is walked: the callers know where the calls they care about start.
+ */
+export function forEachOwnCall(body: CodeBody, scopes: ScopeTree, visit: CallVisitor, within?: readonly number[]): void {
+  const relevant = (node: { from: number; to: number }): boolean => within === undefined || containsOffset(within, node.from, node.to);
   const expression = (node: Expression, scope: Scope): void => {
+    if (!relevant(node)) return;
     switch (node.kind) {
       case 'Call':
         visit(node, scope);
@@ -87,6 +93,7 @@ export function forEachOwnCall(body: CodeBody, scopes: ScopeTree, visit: CallVis
     }
   };
   const statement = (node: Statement): void => {
+    if (!relevant(node)) return;
     if (node.kind === 'Error') {
       for (const inner of node.expressions) expression(inner, body.scope);
       node.statements.forEach(statement);
@@ -97,4 +104,16 @@ export function forEachOwnCall(body: CodeBody, scopes: ScopeTree, visit: CallVis
     for (const block of statementBlocks(node)) block.statements.forEach(statement);
   };
   body.block.statements.forEach(statement);
+}
+
+/** Whether some offset of the sorted list lies in [from, to). */
+export function containsOffset(offsets: readonly number[], from: number, to: number): boolean {
+  let low = 0;
+  let high = offsets.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (offsets[middle] < from) low = middle + 1;
+    else high = middle;
+  }
+  return low < offsets.length && offsets[low] < to;
 }

@@ -84,15 +84,20 @@ export interface Fact {
    */
   readonly escaped: boolean;
   readonly guard: Guard | undefined;
+  /**
+   * Several facts that differed only in `since` were merged into this one (see
+   * MAX_FACTS_PER_KEY): `since` is one of the sites that brought the phase, not the only one.
+   */
+  readonly sinceMerged: boolean;
   /** Identity for de-duplication, and the same without the guard. */
   readonly id: string;
   readonly base: string;
 }
 
-export function makeFact(object: TrackedObject, phase: Phase, since: Span, escaped: boolean, guard?: Guard): Fact {
-  const base = `${object.id}:${phase}:${since.from}:${escaped ? 1 : 0}`;
+export function makeFact(object: TrackedObject, phase: Phase, since: Span, escaped: boolean, guard?: Guard, sinceMerged = false): Fact {
+  const base = `${object.id}:${phase}:${since.from}${sinceMerged ? '*' : ''}:${escaped ? 1 : 0}`;
   const id = guard === undefined ? base : `${base}|${guard.condition}=${guard.holds ? 1 : 0}`;
-  return { object, phase, since, escaped, guard, id, base };
+  return { object, phase, since, escaped, guard, sinceMerged, id, base };
 }
 
 /** The fact with some fields changed (the guard is kept unless given). */
@@ -101,7 +106,8 @@ export function changeFact(
   changes: { readonly phase?: Phase; readonly since?: Span; readonly escaped?: boolean; readonly guard?: Guard | null },
 ): Fact {
   const guard = changes.guard === null ? undefined : (changes.guard ?? fact.guard);
-  const changed = makeFact(fact.object, changes.phase ?? fact.phase, changes.since ?? fact.since, changes.escaped ?? fact.escaped, guard);
+  const merged = changes.since === undefined && fact.sinceMerged;
+  const changed = makeFact(fact.object, changes.phase ?? fact.phase, changes.since ?? fact.since, changes.escaped ?? fact.escaped, guard, merged);
   return changed.id === fact.id ? fact : changed;
 }
 
@@ -131,7 +137,28 @@ export function unionFacts(a: readonly Fact[], b: readonly Fact[]): readonly Fac
     out ??= [...a];
     out.push(fact);
   }
-  return out === undefined ? a : normalizeGuards(out);
+  return out === undefined ? a : tidyFacts(out);
+}
+
+/**
+ * How many facts one key keeps before those that differ only in `since` are merged. Without a
+ * bound, a pool closed in each of 5,000 branches would carry 5,000 facts through the function.
+ */
+export const MAX_FACTS_PER_KEY = 24;
+
+/** Guards normalised, and the list kept within MAX_FACTS_PER_KEY. */
+export function tidyFacts(facts: readonly Fact[]): readonly Fact[] {
+  const normalized = normalizeGuards(facts);
+  if (normalized.length <= MAX_FACTS_PER_KEY) return normalized;
+  const groups = new Map<string, Fact>();
+  for (const fact of normalized) {
+    const key = `${fact.object.id}:${fact.phase}:${fact.escaped ? 1 : 0}|${fact.guard?.condition ?? ''}=${fact.guard?.holds ?? ''}`;
+    const known = groups.get(key);
+    const since = known === undefined || fact.since.from < known.since.from ? fact.since : known.since;
+    const merged = known !== undefined || fact.sinceMerged;
+    groups.set(key, makeFact(fact.object, fact.phase, since, fact.escaped, fact.guard, merged));
+  }
+  return [...groups.values()];
 }
 
 /**

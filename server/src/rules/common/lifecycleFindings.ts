@@ -66,3 +66,19 @@ export function insertBefore(source: SourceFile, statement: Statement, code: str
   if (before.trim() === '') return { from: statement.from, to: statement.from, insert: `${code}${lines.eol}${before}` };
   return { from: statement.from, to: statement.from, insert: `${code}; ` };
 }
+
+/**
+ * On which paths the bad facts hold: all that reach the operation, some, or only those on
+ * which an exception propagates through a `finally` or a `with` exit (`normal` holds the facts
+ * that reach it otherwise; see `Observation.normalFacts`).
+ */
+export function badPaths(all: readonly Fact[], normal: readonly Fact[], bad: (fact: Fact) => boolean): 'every' | 'some' | 'exceptional' {
+  if (all.every(bad)) return 'every';
+  return normal.some(bad) ? 'some' : 'exceptional';
+}
+
+/** `badPaths` as a clause to append to a message. */
+export function pathClause(paths: 'every' | 'some' | 'exceptional'): string {
+  if (paths === 'every') return '';
+  return paths === 'some' ? ' on some path' : ' when an exception propagates into this code';
+}

@@ -7,7 +7,7 @@
 import type { Fact } from '../../analysis/lifecycle';
 import type { Rule, RuleContext, RuleFix } from '../rule';
 import { lineNumber } from '../common/describe';
-import { callObservations, callText, errorExpected, insertBefore, simpleReceiver } from '../common/lifecycleFindings';
+import { badPaths, callObservations, callText, errorExpected, insertBefore, simpleReceiver } from '../common/lifecycleFindings';
 
 export const INSERT_CLOSE_TITLE = 'Call `close()` before `join()`';
 
@@ -26,13 +26,18 @@ export const poolJoinBeforeClose: Rule = {
       if (running.length === 0 || errorExpected(observation.node, 'ValueError')) continue;
       const receiver = simpleReceiver(source, observation.receiver);
       const shown = receiver ?? 'pool';
-      const always = pools.every((fact) => fact.phase === 'running');
+      const paths = badPaths(pools, observation.normalFacts.filter((fact) => fact.object.kind === 'pool'), (fact) => fact.phase === 'running');
+      const closeOrTerminate = `\`${shown}.close()\` or \`${shown}.terminate()\``;
       const message =
         `\`${shown}.join()\` while the pool is still running: ` +
-        (always
-          ? `no \`${shown}.close()\` or \`${shown}.terminate()\` comes before it`
-          : `on some path from ${creation(context, running[0])} no \`${shown}.close()\` or \`${shown}.terminate()\` comes before it`) +
-        `. join() raises ValueError: Pool is still running. Call \`${shown}.close()\` first (no more tasks, then wait for them)`;
+        (paths === 'every'
+          ? `no ${closeOrTerminate} comes before it. join() raises ValueError: Pool is still running`
+          : paths === 'some'
+            ? `on some path from ${creation(context, running[0])} no ${closeOrTerminate} comes before it. ` +
+              'join() raises ValueError: Pool is still running'
+            : `when an exception is raised before ${closeOrTerminate} ran, this code joins a pool nobody closed. ` +
+              'join() then raises ValueError: Pool is still running, hiding the original exception') +
+        `. Call \`${shown}.close()\` first`;
       const fixes: RuleFix[] = [];
       const statement = observation.node.kind === 'statement' ? observation.node.statement : undefined;
       if (receiver !== undefined && statement !== undefined && !source.hasErrorWithin(statement)) {

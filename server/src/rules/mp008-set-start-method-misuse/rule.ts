@@ -28,6 +28,8 @@ export const setStartMethodMisuse: Rule = {
     const { analysis, source } = context;
     const reported = new Set<CallExpression>();
 
+    // Without any set_start_method call there is nothing to check.
+    if (analysis.processApi.moduleStartMethod === undefined) return;
     const paths = new StartMethodPaths(analysis);
     paths.body(source.module.body, analysis.scopes.moduleScope);
     walkWithScopes(analysis.scopes, {

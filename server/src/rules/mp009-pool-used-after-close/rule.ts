@@ -4,11 +4,11 @@
 // (`RuntimeError: cannot schedule new futures after shutdown`). Reported when some path from
 // the object's creation (in the same function) reaches the call after one of those.
 
-import type { Fact } from '../../analysis/lifecycle';
+import type { Fact, Observation } from '../../analysis/lifecycle';
 import { EXECUTOR_TASK_METHODS, POOL_TASK_METHODS } from '../../analysis/lifecycle';
 import type { Span } from '../../parser';
 import type { Rule, RuleContext } from '../rule';
-import { describeSince, errorExpected, simpleReceiver } from '../common/lifecycleFindings';
+import { badPaths, describeSince, errorExpected, pathClause, simpleReceiver } from '../common/lifecycleFindings';
 
 const POOL_CLOSED: ReadonlySet<string> = new Set(['closed', 'terminated', 'exited']);
 const EXECUTOR_SHUT_DOWN: ReadonlySet<string> = new Set(['shutdown', 'exited']);
@@ -29,20 +29,20 @@ export const poolUsedAfterClose: Rule = {
         if (POOL_TASK_METHODS.has(method)) {
           const closed = firstIn(observation.facts, 'pool', POOL_CLOSED);
           if (closed && !errorExpected(observation.node, 'ValueError')) {
-            report(context, observation.call, `\`${receiver}.${method}()\``, closed, 'ValueError: Pool not running');
+            report(context, observation, observation.call, `\`${receiver}.${method}()\``, closed, 'ValueError: Pool not running');
           }
         }
         if (EXECUTOR_TASK_METHODS.has(method)) {
           const shut = firstIn(observation.facts, 'executor', EXECUTOR_SHUT_DOWN);
           if (shut && !errorExpected(observation.node, 'RuntimeError')) {
-            report(context, observation.call, `\`${receiver}.${method}()\``, shut, 'RuntimeError: cannot schedule new futures after shutdown');
+            report(context, observation, observation.call, `\`${receiver}.${method}()\``, shut, 'RuntimeError: cannot schedule new futures after shutdown');
           }
         }
       } else if (observation.kind === 'enter') {
         const closed = firstIn(observation.facts, 'pool', POOL_CLOSED);
         if (closed && !errorExpected(observation.node, 'ValueError')) {
           const what = `\`with ${simpleReceiver(source, observation.item.context) ?? 'pool'}\``;
-          report(context, observation.item.context, what, closed, 'ValueError: Pool not running');
+          report(context, observation, observation.item.context, what, closed, 'ValueError: Pool not running');
         }
       }
     }
@@ -53,10 +53,17 @@ function firstIn(facts: readonly Fact[], kind: 'pool' | 'executor', phases: Read
   return facts.find((fact) => fact.object.kind === kind && phases.has(fact.phase));
 }
 
-function report(context: RuleContext, span: Span, what: string, fact: Fact, error: string): void {
-  const object = fact.object.kind === 'pool' ? 'the pool' : 'the executor';
+function report(context: RuleContext, observation: Observation & { readonly facts: readonly Fact[] }, span: Span, what: string, fact: Fact, error: string): void {
+  const kind = fact.object.kind;
+  const closed = kind === 'pool' ? POOL_CLOSED : EXECUTOR_SHUT_DOWN;
+  const paths = badPaths(
+    observation.facts.filter((candidate) => candidate.object.kind === kind),
+    observation.normalFacts.filter((candidate) => candidate.object.kind === kind),
+    (candidate) => closed.has(candidate.phase),
+  );
+  const object = kind === 'pool' ? 'the pool' : 'the executor';
   context.report({
     span,
-    message: `${what} after ${describeSince(context.source, fact)}: ${object} no longer accepts work and this raises ${error}`,
+    message: `${what} after ${describeSince(context.source, fact)}${pathClause(paths)}: ${object} no longer accepts work and this raises ${error}`,
   });
 }

@@ -18,7 +18,7 @@ export function moveDaemonBeforeStart(context: RuleContext, observation: Attribu
   if (assignment.kind !== 'Assign' || assignment.targets.length !== 1 || assignment.value === undefined) return undefined;
   if (unparenthesize(assignment.targets[0]) !== observation.target) return undefined;
   const starts = new Set(facts.filter((fact) => fact.phase !== 'created').map((fact) => fact.since));
-  if (starts.size !== 1 || facts.some((fact) => fact.phase !== 'started')) return undefined;
+  if (starts.size !== 1 || facts.some((fact) => fact.phase !== 'started' || fact.sinceMerged)) return undefined;
   const [startCall] = starts;
   const suite = suiteHolding(observation.body.block.statements, assignment);
   if (suite === undefined) return undefined;

@@ -6,7 +6,7 @@
 
 import type { Fact } from '../../analysis/lifecycle';
 import type { Rule, RuleContext, RuleFix } from '../rule';
-import { describeSince, errorExpected, simpleReceiver } from '../common/lifecycleFindings';
+import { badPaths, describeSince, errorExpected, pathClause, simpleReceiver } from '../common/lifecycleFindings';
 import { moveDaemonBeforeStart } from './moveDaemonAssignment';
 
 const STARTED: ReadonlySet<string> = new Set(['started', 'joined']);
@@ -33,7 +33,7 @@ export const processLifecycle: Rule = {
               message:
                 `\`${name}.start()\` on a process already ${started.phase === 'joined' ? 'started and joined (' : 'started by '}` +
                 `${describeSince(source, started)}${started.phase === 'joined' ? ')' : ''}` +
-                `${onSomePath(processes, started)}: raises AssertionError: cannot start a process twice. ` +
+                `${onSomePath(processes, observation.normalFacts, started)}: raises AssertionError: cannot start a process twice. ` +
                 'Create a new Process object for each run',
             });
           }
@@ -43,7 +43,7 @@ export const processLifecycle: Rule = {
             context.report({
               span: observation.call,
               message:
-                `\`${name}.join()\` before \`${name}.start()\`${onSomePath(processes, unstarted)}: ` +
+                `\`${name}.join()\` before \`${name}.start()\`${onSomePath(processes, observation.normalFacts, unstarted)}: ` +
                 'raises AssertionError: can only join a started process',
             });
           }
@@ -59,7 +59,7 @@ export const processLifecycle: Rule = {
         context.report({
           span: observation.target,
           message:
-            `\`${name}.daemon\` set after ${describeSince(source, started)}${onSomePath(processes, started)}: ` +
+            `\`${name}.daemon\` set after ${describeSince(source, started)}${onSomePath(processes, observation.normalFacts, started)}: ` +
             'raises AssertionError: process has already started. Set it before start() or pass daemon= to the constructor',
           fixes,
         });
@@ -69,7 +69,7 @@ export const processLifecycle: Rule = {
 };
 
 /** " on some path" when other paths reach the same point in a phase that is fine. */
-function onSomePath(facts: readonly Fact[], bad: Fact): string {
+function onSomePath(facts: readonly Fact[], normalFacts: readonly Fact[], bad: Fact): string {
   const isBad = (fact: Fact): boolean => (STARTED.has(bad.phase) ? STARTED.has(fact.phase) : fact.phase === bad.phase);
-  return facts.every(isBad) ? '' : ' on some path';
+  return pathClause(badPaths(facts, normalFacts.filter((fact) => fact.object.kind === 'process'), isBad));
 }

@@ -6,7 +6,6 @@
 // reported; `super().run()` and `self.run()` inside a subclass are not, as `self` is not known.
 
 import type { InstanceValue, ModuleAnalysis } from '../../analysis';
-import { walkWithScopes } from '../../analysis';
 import { PROCESS_CLASSES } from '../../analysis/stdlib/multiprocessingApi';
 import { unparenthesize } from '../../parser';
 import type { Rule, RuleContext } from '../rule';
@@ -25,23 +24,21 @@ export const runInsteadOfStart: Rule = {
   check(ruleContext: RuleContext): void {
     const context = skippingExpectedFailures(ruleContext);
     const { analysis, source } = context;
-    walkWithScopes(analysis.scopes, {
-      call: (call, scope) => {
-        const callee = unparenthesize(call.callee);
-        if (callee.kind !== 'Attribute' || callee.name?.name !== 'run' || call.args.length > 0) return;
-        const receiver = analysis.resolver.resolve(callee.object, scope);
-        if (receiver?.kind !== 'instance' || !isProcess(analysis, receiver)) return;
-        const name = callee.name;
-        const object = snippet(source, callee.object, 30);
-        context.report({
-          span: call,
-          message:
-            `\`${object}.run()\` runs the process's target here, in the current process, and waits for it: no child ` +
-            `process is started. Call \`${object}.start()\` (and \`${object}.join()\` to wait for it)`,
-          fixes: [{ title: CALL_START_TITLE, edits: [{ from: name.from, to: name.to, insert: 'start' }] }],
-        });
-      },
-    });
+    for (const { call, scope } of analysis.processApi.calls) {
+      const callee = unparenthesize(call.callee);
+      if (callee.kind !== 'Attribute' || callee.name?.name !== 'run' || call.args.length > 0) continue;
+      const receiver = analysis.resolver.resolve(callee.object, scope);
+      if (receiver?.kind !== 'instance' || !isProcess(analysis, receiver)) continue;
+      const name = callee.name;
+      const object = snippet(source, callee.object, 30);
+      context.report({
+        span: call,
+        message:
+          `\`${object}.run()\` runs the process's target here, in the current process, and waits for it: no child ` +
+          `process is started. Call \`${object}.start()\` (and \`${object}.join()\` to wait for it)`,
+        fixes: [{ title: CALL_START_TITLE, edits: [{ from: name.from, to: name.to, insert: 'start' }] }],
+      });
+    }
   },
 };
 

@@ -9,7 +9,7 @@
 
 import type { ModuleAnalysis, Scope } from '../../analysis';
 import { walkWithScopes } from '../../analysis';
-import { CONTAINER_MUTATORS } from '../../analysis/stdlib/objectApi';
+import { CONTAINER_MUTATORS, MANAGER_PROXY_METHODS } from '../../analysis/stdlib/objectApi';
 import type { CallExpression, Expression, Statement } from '../../parser';
 import { unparenthesize } from '../../parser';
 
@@ -39,7 +39,10 @@ export interface NestedMutation {
 }
 
 export function findNestedMutations(analysis: ModuleAnalysis): NestedMutation[] {
-  const holdsProxies = proxiesStoringProxies(analysis);
+  // Every proxy is made by a manager call in this module; without one there is nothing to find.
+  const creations = proxyCreations(analysis);
+  if (!creations.some((creation) => CONTAINER_PROXIES.has(creation.type))) return [];
+  const holdsProxies = proxiesStoringProxies(analysis, creations);
   const found: NestedMutation[] = [];
   const nestedRead = (expression: Expression, scope: Scope): NestedRead | undefined => {
     const read = readOfCopy(analysis, expression, scope);
@@ -138,8 +141,28 @@ function readOfCopy(
   return undefined;
 }
 
+/** Proxies whose items are copies when read (and so lose in-place changes). */
+const CONTAINER_PROXIES: ReadonlySet<string> = new Set(['dict', 'list', 'Namespace']);
+
+interface ProxyCreation {
+  readonly call: CallExpression;
+  readonly type: string;
+}
+
+/** `manager.dict()`, `manager.list(...)`… calls in the module. */
+function proxyCreations(analysis: ModuleAnalysis): ProxyCreation[] {
+  const found: ProxyCreation[] = [];
+  for (const { call, scope } of analysis.processApi.calls) {
+    const callee = unparenthesize(call.callee);
+    if (callee.kind !== 'Attribute' || callee.name === undefined || !MANAGER_PROXY_METHODS.has(callee.name.name)) continue;
+    const held = analysis.objects.classify(call, scope);
+    if (held?.kind === 'manager-proxy') found.push({ call, type: held.type });
+  }
+  return found;
+}
+
 /** Creation sites of proxies that some code fills with other proxies. */
-function proxiesStoringProxies(analysis: ModuleAnalysis): Set<Expression> {
+function proxiesStoringProxies(analysis: ModuleAnalysis, creations: readonly ProxyCreation[]): Set<Expression> {
   const found = new Set<Expression>();
   const isProxy = (value: Expression, scope: Scope): boolean =>
     analysis.objects.pickledParts(value, scope).some((part) => analysis.objects.classify(part.expression, part.scope)?.kind === 'manager-proxy');
@@ -148,24 +171,25 @@ function proxiesStoringProxies(analysis: ModuleAnalysis): Set<Expression> {
     if (held?.kind !== 'manager-proxy') return;
     if (values.some((value) => isProxy(value, scope))) found.add(held.origin.expression);
   };
+  const scopes = new Map(analysis.processApi.calls.map((resolved) => [resolved.call, resolved.scope]));
+  // A proxy created with proxies inside: `manager.dict({"a": manager.list()})`.
+  for (const creation of creations) {
+    const scope = scopes.get(creation.call);
+    if (scope && creation.call.args.some((argument) => isProxy(argument.value, scope))) found.add(creation.call);
+  }
   walkWithScopes(analysis.scopes, {
     statement: (statement, scope) => {
       if (statement.kind !== 'Assign' || statement.value === undefined) return;
       for (const target of statement.targets.flatMap(flatten)) {
-        if (target.kind === 'Subscript') store(target.object, [statement.value], scope);
-        else if (target.kind === 'Attribute') store(target.object, [statement.value], scope);
-      }
-    },
-    call: (call, scope) => {
-      const callee = unparenthesize(call.callee);
-      const values = call.args.map((argument) => argument.value);
-      // A proxy created with proxies inside: `manager.dict({"a": manager.list()})`.
-      const created = analysis.objects.classify(call, scope);
-      if (created?.kind === 'manager-proxy' && values.some((value) => isProxy(value, scope))) found.add(created.origin.expression);
-      if (callee.kind === 'Attribute' && callee.name !== undefined && CONTAINER_MUTATORS.has(callee.name.name)) {
-        store(callee.object, values, scope);
+        if (target.kind === 'Subscript' || target.kind === 'Attribute') store(target.object, [statement.value], scope);
       }
     },
   });
+  for (const { call, scope } of analysis.processApi.calls) {
+    const callee = unparenthesize(call.callee);
+    if (callee.kind === 'Attribute' && callee.name !== undefined && CONTAINER_MUTATORS.has(callee.name.name)) {
+      store(callee.object, call.args.map((argument) => argument.value), scope);
+    }
+  }
   return found;
 }

@@ -9,7 +9,7 @@
 //   (the reason spawn became the macOS default in Python 3.8); and no longer the Linux default
 //   from Python 3.14 (forkserver), so code relying on fork semantics should say so knowingly.
 
-import { argumentValue, walkWithScopes } from '../../analysis';
+import { argumentValue } from '../../analysis';
 import { unparenthesize } from '../../parser';
 import type { Rule, RuleContext } from '../rule';
 import { skippingExpectedFailures } from '../common/expectedFailures';
@@ -27,35 +27,31 @@ export const forkUnsafe: Rule = {
   check(ruleContext: RuleContext): void {
     const context = skippingExpectedFailures(ruleContext);
     const { analysis, source } = context;
-    walkWithScopes(analysis.scopes, {
-      call: (call, scope) => {
-        const name = analysis.objects.calleeName(call.callee, scope);
-        if (name !== undefined && FORK_CALLS.has(name)) {
-          context.report({
-            span: call,
-            message:
-              `\`${snippet(source, call)}\` does not exist on Windows, and forking a process that runs threads can leave ` +
-              `the child deadlocked on a lock another thread held (Python 3.12+ warns: "DeprecationWarning: This process ` +
-              `is multi-threaded, use of fork() may lead to deadlocks in the child"). Prefer multiprocessing or ` +
-              `subprocess with the spawn or forkserver start method`,
-          });
-          return;
-        }
-        const value = analysis.resolver.resolve(call.callee, scope);
-        if (value?.kind !== 'qualified') return;
-        if (value.name !== 'multiprocessing.get_context' && value.name !== 'multiprocessing.set_start_method') return;
-        const method = argumentValue(call, ['method'], 'method');
-        const literal = method === undefined ? undefined : unparenthesize(method);
-        if (literal?.kind !== 'String' || literal.value !== 'fork') return;
+    for (const { call, callee } of analysis.processApi.calls) {
+      if (callee?.kind !== 'qualified') continue;
+      if (FORK_CALLS.has(callee.name)) {
         context.report({
           span: call,
           message:
-            `\`${snippet(source, call)}\` selects the fork start method: it is not available on Windows, unsafe on ` +
-            `macOS (system libraries may crash in a forked child; spawn is the default there since Python 3.8), and ` +
-            `deadlock-prone when the parent runs threads (Python 3.12+ warns); Linux moves to forkserver by default in ` +
-            `Python 3.14. Prefer "spawn" or "forkserver" unless the code relies on fork`,
+            `\`${snippet(source, call)}\` does not exist on Windows, and forking a process that runs threads can leave ` +
+            `the child deadlocked on a lock another thread held (Python 3.12+ warns: "DeprecationWarning: This process ` +
+            `is multi-threaded, use of fork() may lead to deadlocks in the child"). Prefer multiprocessing or ` +
+            `subprocess with the spawn or forkserver start method`,
         });
-      },
-    });
+        continue;
+      }
+      if (callee.name !== 'multiprocessing.get_context' && callee.name !== 'multiprocessing.set_start_method') continue;
+      const method = argumentValue(call, ['method'], 'method');
+      const literal = method === undefined ? undefined : unparenthesize(method);
+      if (literal?.kind !== 'String' || literal.value !== 'fork') continue;
+      context.report({
+        span: call,
+        message:
+          `\`${snippet(source, call)}\` selects the fork start method: it is not available on Windows, unsafe on ` +
+          `macOS (system libraries may crash in a forked child; spawn is the default there since Python 3.8), and ` +
+          `deadlock-prone when the parent runs threads (Python 3.12+ warns); Linux moves to forkserver by default in ` +
+          `Python 3.14. Prefer "spawn" or "forkserver" unless the code relies on fork`,
+      });
+    }
   },
 };

@@ -138,3 +138,31 @@ def inline_suite(flag):
     pool = Pool(2)
     if flag: pool.join()  # expect: MP002
     pool.terminate()
+
+
+def only_keyboard_interrupt_terminates(items):
+    pool = Pool(2)
+    try:
+        result = pool.map_async(square, items).get(timeout=60)
+    except KeyboardInterrupt:
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()  # expect: MP002
+    return result
+
+
+def every_way_out_closes_first(items):
+    pool = Pool(2)
+    try:
+        result = pool.map_async(square, items).get(timeout=60)
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
+    return result

@@ -168,3 +168,11 @@ def shared_as_a_global():
 if __name__ == "__main__":
     script_pool = mp.Pool(2)
     print(script_pool.map(square, range(4)))
+
+
+def closed_through_a_loop_variable():
+    first = mp.Pool(2)
+    second = mp.Pool(2)
+    for pool in (first, second):
+        pool.close()
+        pool.join()

@@ -48,7 +48,7 @@ export function readPalette(): Palette {
     selectionForeground: variable('list-activeSelectionForeground', foreground),
     focus: variable('focusBorder', blue),
     now: variable('editorCursor-foreground', blue),
-    state: { starting: yellow, running: blue, exited: green, failed: red, killed: orange, lost: disabled },
+    state: { starting: yellow, running: blue, exited: green, failed: red, killed: orange, lost: disabled, zombie: purple, orphan: yellow },
     task: { running: blue, done: purple, failed: red },
     marker: {
       'signal-sent': orange,

@@ -1,0 +1,280 @@
+"""Lock, RLock, Semaphore, BoundedSemaphore, Condition, Event and Barrier: creation and long waits.
+
+* ``sync.created``: sent by the process that created a primitive in user code
+  (the primitives inside queues, conditions, events, barriers and ``Value``
+  are parts of those, not primitives of their own). Seen when the new
+  SemLock's ``__init__`` looks up ``_make_methods``; the frames above say what
+  it is part of.
+* ``sync.wait``: a wait that lasted at least ``wait_threshold_ms``, sent when it
+  ends by the process that waited.
+
+  - ``acquire()`` / ``with`` on a Lock, RLock, Semaphore or BoundedSemaphore in
+    user code (also ``with cond:`` and ``with value:`` of a ``Value``): the
+    lookup (``semlocks.py``) checks whether the lock is free; only when it is
+    not, ``waitclock`` reports when the call returns.
+  - ``Condition.wait`` (and so ``Event.wait``, ``Barrier.wait`` and
+    ``JoinableQueue.join``): its lookups of ``_wait_semaphore.acquire`` and,
+    in its ``finally``, of ``_woken_count.release`` bracket the sleep exactly.
+    The frames above it say whose wait it is.
+
+Holder: a process that waits for a Lock or RLock held by another of its own
+threads names itself as ``holder_pid``. A holder in another process is not
+known here (a POSIX semaphore has no owner); the stacks of a hung run show it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from mpscope import events as ev
+from mpscope import waitclock
+from mpscope.guard import Hook
+from mpscope.hooks import semlocks, waits
+from mpscope.hooks.identity import semlock_id
+from mpscope.hooks.lookup import observe_lookups
+from mpscope.userframes import INTERNAL, caller_site, kind_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import CodeType, FrameType
+    from typing import Any, Dict, Optional, Set, Tuple
+
+_created_hook = Hook("sync.created")
+_acquire_hook = Hook("sync.acquire")
+_condition_hook = Hook("sync.condition-wait")
+
+RECURSIVE_MUTEX = 0  # _multiprocessing.SemLock.kind of an RLock
+
+_KINDS = ("Lock", "RLock", "BoundedSemaphore", "Semaphore")
+
+
+class _Codes:
+    semlock_init: "Optional[CodeType]" = None
+    part_inits: "Set[CodeType]" = set()  # __init__ of Lock, RLock, Semaphore, BoundedSemaphore
+    condition_init: "Optional[CodeType]" = None
+    condition_wait: "Optional[CodeType]" = None
+    condition_wait_for: "Optional[CodeType]" = None
+    condition_enter: "Optional[CodeType]" = None
+    event_init: "Optional[CodeType]" = None
+    event_wait: "Optional[CodeType]" = None
+    barrier_init: "Optional[CodeType]" = None
+    barrier_waits: "Set[CodeType]" = set()  # threading.Barrier._wait / _enter (the mp Barrier inherits them)
+    join: "Optional[CodeType]" = None  # JoinableQueue.join, set by queues.py
+
+
+codes = _Codes()
+_context_file: "Optional[str]" = None
+
+#: thread id -> (id of the Condition.wait frame, monotonic start, ended). Ids, not frames: a kept
+#: frame would keep the caller's locals alive after the wait.
+_condition_waits: "Dict[int, Tuple[int, float, bool]]" = {}
+
+
+def _code(cls: "Any", name: str) -> "Optional[CodeType]":
+    function = cls.__dict__.get(name) if cls is not None else None
+    return getattr(function, "__code__", None)
+
+
+def patch(synchronize: "Any") -> None:
+    """Called once ``multiprocessing.synchronize`` is imported."""
+    if not semlocks.patch(synchronize):
+        return
+    global _context_file
+    _context_file = getattr(sys.modules.get("multiprocessing.context"), "__file__", None)
+    codes.semlock_init = _code(synchronize.SemLock, "__init__")
+    codes.part_inits = {c for c in (_code(getattr(synchronize, k, None), "__init__") for k in _KINDS) if c is not None}
+    codes.condition_init = _code(synchronize.Condition, "__init__")
+    codes.condition_wait = _code(synchronize.Condition, "wait")
+    codes.condition_wait_for = _code(synchronize.Condition, "wait_for")
+    codes.condition_enter = _code(synchronize.Condition, "__enter__")
+    codes.event_init = _code(synchronize.Event, "__init__")
+    codes.event_wait = _code(synchronize.Event, "wait")
+    barrier = getattr(synchronize, "Barrier", None)
+    codes.barrier_init = _code(barrier, "__init__")
+    threading_barrier = sys.modules["threading"].Barrier
+    codes.barrier_waits = {c for c in (_code(threading_barrier, "_wait"), _code(threading_barrier, "_enter")) if c}
+
+    observe_lookups(synchronize.SemLock, "_make_methods", _on_make_methods, _created_hook)
+    semlocks.set_user_route(_user_lookup)
+    semlocks.route(codes.condition_wait, _condition_wait_lookup)
+    semlocks.route(codes.condition_enter, _delegated_lookup)
+
+
+def patch_sharedctypes(sharedctypes: "Any") -> None:
+    """``with value:`` on a synchronized Value/Array takes its lock on the user's behalf."""
+    semlocks.route(_code(getattr(sharedctypes, "SynchronizedBase", None), "__enter__"), _delegated_lookup)
+
+
+# -- creation -------------------------------------------------------------------
+
+
+def _outside(frame: "Optional[FrameType]") -> "Optional[FrameType]":
+    """The first frame above ``frame`` that is not a context method (``ctx.Lock()`` ...)."""
+    while frame is not None and frame.f_code.co_filename == _context_file:
+        frame = frame.f_back
+    return frame
+
+
+def _is_user(frame: "Optional[FrameType]") -> bool:
+    return frame is not None and kind_of(frame.f_code.co_filename) != INTERNAL
+
+
+def _on_make_methods(lock: "Any", frame: "FrameType") -> None:
+    if frame.f_code is not codes.semlock_init:
+        return  # __setstate__: a primitive arriving from another process
+    above = frame.f_back
+    while above is not None and above.f_code in codes.part_inits:
+        above = above.f_back
+    above = _outside(above)
+    if above is None:
+        return
+    code = above.f_code
+    if code is codes.condition_init:
+        condition = above.f_locals.get("self")
+        if condition is None or "_woken_count" not in vars(condition):
+            return  # not yet its last semaphore (_wait_semaphore): the Condition is announced with that one
+        owner = _outside(above.f_back)
+        if owner is not None and owner.f_code is codes.barrier_init:
+            parties = owner.f_locals.get("parties")
+            fields = {"parties": parties} if isinstance(parties, int) and not isinstance(parties, bool) else {}
+            _announce("Barrier", lock, _outside(owner.f_back), fields)
+        elif _is_user(owner):
+            _announce("Condition", lock, owner, {})
+    elif code is codes.event_init:
+        event = above.f_locals.get("self")
+        if event is not None and "_cond" in vars(event):  # the Event's _flag: its last part
+            _announce("Event", lock, _outside(above.f_back), {})
+    elif _is_user(above):
+        fields: "Dict[str, Any]" = {}
+        kind = kind_of_lock(lock)
+        if kind in ("Semaphore", "BoundedSemaphore"):
+            try:
+                fields["value"] = lock._semlock._get_value()
+            except Exception:
+                pass
+            if kind == "BoundedSemaphore":
+                fields["maxvalue"] = lock._semlock.maxvalue
+        _announce(kind, lock, above, fields)
+
+
+def _announce(kind: str, identity_lock: "Any", site_frame: "Optional[FrameType]", fields: "Dict[str, Any]") -> None:
+    if site_frame is None or not _is_user(site_frame):
+        return
+    created: "Dict[str, Any]" = {"sync": semlock_id(identity_lock), "sync_kind": kind}
+    site = caller_site(site_frame)
+    if site is not None:
+        created["site"] = site
+    created.update(fields)
+    waits.emit(ev.SYNC_CREATED, created)
+
+
+def kind_of_lock(lock: "Any") -> str:
+    for cls in type(lock).__mro__:
+        if cls.__module__ == "multiprocessing.synchronize" and cls.__name__ in _KINDS:
+            return cls.__name__
+    return "Lock"
+
+
+# -- acquire in user code -------------------------------------------------------
+
+
+def _delegated_lookup(op: int, lock: "Any", frame: "FrameType") -> None:
+    """``with cond:`` / ``with value:``: the lock is taken for the user one frame up."""
+    if not _is_user(frame.f_back):
+        return
+    if frame.f_code is codes.condition_enter:
+        condition = frame.f_locals.get("self")
+        identity = getattr(condition, "_wait_semaphore", None)
+        if identity is not None:
+            _user_lookup(op, lock, frame, identity, "Condition")
+            return
+    _user_lookup(op, lock, frame)
+
+
+def _user_lookup(op: int, lock: "Any", frame: "FrameType", identity: "Any" = None, kind: "Optional[str]" = None) -> None:
+    if op == semlocks.RELEASE:
+        return
+    semlock = lock._semlock
+    try:
+        if semlock._get_value() > 0 or (semlock.kind == RECURSIVE_MUTEX and semlock._is_mine()):
+            return  # free (or ours to re-enter): no wait
+    except (NotImplementedError, OSError):
+        return  # no sem_getvalue (macOS): waits are not timed
+    holder = None
+    try:
+        if semlock.maxvalue == 1 and semlock._count() > 0 and not semlock._is_mine():
+            holder = os.getpid()  # another thread of this process holds it
+    except Exception:
+        pass
+    count = semlock._count()
+    started = time.monotonic()
+
+    def on_end(ended: float, how: int) -> None:
+        if how == waitclock.NOT_CALLED or ended - started < waits.threshold():
+            return
+        if how == waitclock.RAISED:
+            outcome = waits.OUTCOME_INTERRUPTED
+        else:
+            outcome = waits.OUTCOME_OK if semlock._count() != count else waits.OUTCOME_TIMEOUT
+        fields = {"sync": semlock_id(identity if identity is not None else lock),
+                  "sync_kind": kind or kind_of_lock(lock), "op": "acquire"}
+        fields.update(waits.wait_fields(started, ended, outcome, frame))
+        if holder is not None:
+            fields["holder_pid"] = holder
+        waits.emit(ev.SYNC_WAIT, fields)
+
+    if op == semlocks.ACQUIRE:
+        waitclock.until_c_call_ends(frame, lambda c, a: waitclock.is_method(c, a, semlock, "acquire"), on_end)
+    elif semlocks.enter_code is not None:
+        waitclock.until_returns(semlocks.enter_code, on_end)
+
+
+# -- Condition.wait -------------------------------------------------------------
+
+
+def _condition_wait_lookup(op: int, lock: "Any", frame: "FrameType") -> None:
+    # In Condition.wait the lookups come in this order: release _sleeping_count,
+    # release _lock (n times), acquire _wait_semaphore (the sleep begins),
+    # release _woken_count (in `finally`: the sleep is over), acquire _lock (n times).
+    thread = waitclock._get_ident()
+    current = _condition_waits.get(thread)
+    if op == semlocks.ACQUIRE:
+        if current is None or current[0] != id(frame):
+            _condition_waits[thread] = (id(frame), time.monotonic(), False)
+    elif op == semlocks.RELEASE and current is not None:
+        if current[0] == id(frame) and not current[2]:
+            ended = time.monotonic()
+            _condition_waits[thread] = (id(frame), current[1], True)
+            if ended - current[1] >= waits.threshold():
+                _condition_hook.run(_report_condition_wait, frame, current[1], ended)
+        elif current[2]:
+            del _condition_waits[thread]  # the next wait's first release
+
+
+def _report_condition_wait(wait_frame: "FrameType", started: float, ended: float) -> None:
+    condition = wait_frame.f_locals.get("self")
+    caller = wait_frame.f_back
+    if caller is not None and caller.f_code is codes.condition_wait_for:
+        caller = caller.f_back
+    code = caller.f_code if caller is not None else None
+    owner = caller.f_locals.get("self") if caller is not None else None
+    if code is codes.join and owner is not None:
+        queues = sys.modules.get("mpscope.hooks.queues")
+        if queues is not None:
+            queues.join_waited(owner, started, ended, caller)  # type: ignore[attr-defined]
+        return
+    if code is codes.event_wait and owner is not None:
+        kind, identity = "Event", getattr(owner, "_flag", None)
+    elif code in codes.barrier_waits and owner is not None:
+        kind, identity = "Barrier", getattr(getattr(owner, "_cond", None), "_wait_semaphore", None)
+    elif condition is not None:
+        kind, identity = "Condition", getattr(condition, "_wait_semaphore", None)
+    else:
+        return
+    if identity is None:
+        return
+    fields = {"sync": semlock_id(identity), "sync_kind": kind, "op": "wait"}
+    fields.update(waits.wait_fields(started, ended, None, caller))
+    waits.emit(ev.SYNC_WAIT, fields)

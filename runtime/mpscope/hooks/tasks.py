@@ -1,0 +1,539 @@
+"""Tasks as the worker that runs them sees them: which task, when, how long, and how it ended.
+
+One ``TaskTracker`` per worker process (a Pool worker or an executor worker).
+Tasks that fail, tasks that take at least the threshold (``task_threshold_ms``,
+default 1 ms) and, with ``task_detail: "full"``, every task are sent one by
+one (``task.finished``); the rest only move the worker's running totals
+(``task.counters``). Totals are sent with every individual task, a few times a
+second while tasks run, when the worker runs out of queued work and when it
+exits, so tiny tasks cost a few attribute updates each.
+
+Everything about a task is recorded and, for a failure, flushed to the socket
+*before* its result goes back to the parent: once the parent has the result it
+may terminate the pool, and a terminated worker sends nothing more.
+
+How the Pool worker (``multiprocessing.pool.worker``) is observed: it is not
+replaced (its frame, the one the parent's RemoteTraceback shows, stays
+CPython's own). In the child, just before ``run()``, its two queue arguments
+are swapped for stand-ins:
+
+* the task queue's ``get`` becomes ``partial(next, map(taken, iter(waiting, S),
+  iter(queue.get, S)))``: C code calls ``waiting()``, then the queue's own
+  ``get``, then ``taken(task)``. No mpscope frame is on the stack while the
+  worker blocks for work, so a Ctrl-C traceback or a stack dump of an idle
+  worker looks exactly as without mpscope.
+* the result queue's ``put`` records the end of the task and then calls the
+  queue's own ``put``. Its frame is on the stack only while a result is being
+  sent; ``run_failed`` removes it from a traceback ``_bootstrap`` prints.
+
+The executor worker (``concurrent.futures.process._process_worker``) needs no
+stand-ins: in the worker only, reading ``_CallItem.fn`` marks the start of a
+task, assigning ``_ExceptionWithTraceback.exc`` keeps the failing line (3.9+
+clears the traceback right after), and assigning ``_ResultItem.result`` (built
+before the result is sent) marks its end.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+
+from mpscope import agent as _agent
+from mpscope import events as ev
+from mpscope.bounded import clip, clip_middle, safe_str
+from mpscope.exits import exception_record, exception_type_name
+from mpscope.guard import Hook
+from mpscope.roles import qualified_name
+from mpscope.userframes import innermost_site
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import CodeType, FrameType
+    from typing import Any, Callable, Dict, Optional, Set, Tuple
+
+#: Running totals are sent at least this often (seconds) while tasks keep finishing.
+COUNTERS_PERIOD = 0.2
+
+_hook = Hook("tasks")
+_NEVER = object()
+_perf = time.perf_counter
+
+_tracker: "Optional[TaskTracker]" = None
+#: Code objects of mpscope functions that can be on a worker's stack: hidden from tracebacks.
+_hidden_codes: "Set[CodeType]" = set()
+
+
+def _never_idle() -> bool:
+    return False
+
+
+def idle_probe(connection: "Any") -> "Callable[[], bool]":
+    """A cheap check that nothing is waiting to be read on ``connection`` (the worker's task pipe)."""
+    try:
+        fd = connection.fileno()
+        import select
+
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        poll = poller.poll
+
+        def idle() -> bool:
+            return not poll(0)
+
+        return idle
+    except Exception:
+        pass
+    try:
+        peek = connection.poll
+
+        def idle_by_peek() -> bool:
+            return not peek(0)
+
+        return idle_by_peek
+    except Exception:
+        return _never_idle
+
+
+class TaskTracker:
+    """Timing, counting and reporting of the tasks one worker runs."""
+
+    def __init__(self, agent: "_agent.Agent", idle: "Callable[[], bool]",
+                 describe: "Callable[[Any], Dict[str, Any]]") -> None:
+        options = getattr(agent, "options", None)
+        self.agent = agent
+        self.describe = describe
+        self.threshold: float = getattr(options, "task_threshold", 0.001)
+        self.full: bool = getattr(options, "task_detail_full", False)
+        self.idle = idle
+        self.current: "Any" = None  # the task being run (Pool: its tuple; executor: its _CallItem)
+        self.started = 0.0
+        self.done = 0
+        self.failed = 0
+        self.total = 0.0
+        self.longest = 0.0
+        self.unsent = False
+        self.sent_at = _perf()
+        self.last: "Any" = None  # the task that finished last, and how
+        self.last_duration = 0.0
+        self.last_started = 0.0
+        self.crash: "Optional[BaseException]" = None  # what ended run() while a task ran
+        self.failure_site: "Optional[Dict[str, Any]]" = None  # executor: where the running task raised
+
+    # -- totals --------------------------------------------------------------
+
+    def counters(self) -> "Dict[str, Any]":
+        return {"done": self.done, "failed": self.failed, "time": self.total, "max": self.longest}
+
+    def send_counters(self, now: float) -> None:
+        self.unsent = False
+        self.sent_at = now
+        self.agent.emit(ev.TASK_COUNTERS, self.counters())
+
+    def waiting(self) -> None:
+        """The worker is about to wait for its next task: send the totals if it has nothing queued."""
+        if self.unsent:
+            try:
+                if self.idle():
+                    self.send_counters(_perf())
+            except Exception as exc:
+                _hook.fail(exc)
+
+    # -- one task ------------------------------------------------------------
+
+    def begin(self, task: "Any") -> None:
+        self.current = task
+        self.started = _perf()
+
+    def end(self, task: "Any", ok: bool, failure: "Optional[Dict[str, Any]]") -> None:
+        """A task ends (its result is about to be sent); ``failure``: the exception record when it raised."""
+        now = _perf()
+        duration = now - self.started
+        self.current = None
+        self.last = task
+        self.last_duration = duration
+        self.last_started = self.started
+        if ok:
+            self.done += 1
+        else:
+            self.failed += 1
+        self.total += duration
+        if duration > self.longest:
+            self.longest = duration
+        if not ok or self.full or duration >= self.threshold:
+            self.send_task(self.describe(task), self.started, duration, ok, failure, now)
+        elif now - self.sent_at >= COUNTERS_PERIOD or self.idle():
+            self.send_counters(now)
+        else:
+            self.unsent = True
+
+    def send_task(self, fields: "Dict[str, Any]", started: float, duration: float, ok: bool, failure: "Any",
+                  now: float, exitcode: "Optional[int]" = None, ended_process: bool = False) -> None:
+        fields["started"] = time.time() - (_perf() - started)
+        fields["duration"] = max(0.0, duration)
+        fields["ok"] = ok
+        if failure is not None:
+            fields["exception"] = failure
+        if ended_process:
+            fields["exitcode"] = exitcode
+        self.agent.emit(ev.TASK_FINISHED, fields, urgent=False)
+        self.send_counters(now)
+        if not ok:
+            self.agent.flush()  # in the socket before the parent can see the result and end this worker
+
+    def correct_last(self, same: "Callable[[Any], bool]", failure: "Any") -> None:
+        """The result of the last task could not be sent back; the worker sends an error instead."""
+        if self.last is None or not same(self.last):
+            return
+        task, self.last = self.last, None
+        self.done -= 1
+        self.failed += 1
+        self.send_task(self.describe(task), self.last_started, self.last_duration, False, failure, _perf())
+
+    def process_ends(self, exitcode: "Optional[int]") -> None:
+        """The worker process is ending: a task still running did not finish; send the final totals."""
+        task = self.current
+        if task is not None:
+            self.current = None
+            self.failed += 1
+            duration = _perf() - self.started
+            self.total += duration
+            self.longest = max(self.longest, duration)
+            failure = exception_record(self.crash) if self.crash is not None else None
+            self.send_task(self.describe(task), self.started, duration, False, failure, _perf(),
+                           exitcode=exitcode, ended_process=True)
+        elif self.unsent or (self.done + self.failed) == 0:
+            self.send_counters(_perf())
+
+
+def function_name(func: "Any") -> "Optional[str]":
+    """The qualified name the parent uses: a spawned worker runs the program as ``__mp_main__``."""
+    name = qualified_name(func)
+    if name is not None and name.startswith("__mp_main__."):
+        name = "__main__." + name[len("__mp_main__."):]
+    return name
+
+
+# -- Pool workers ------------------------------------------------------------------
+
+
+def _pool_helpers() -> "Tuple[Any, Any, Any, Any, Any]":
+    from multiprocessing import pool
+
+    return pool.mapstar, pool.starmapstar, pool.ExceptionWithTraceback, pool.MaybeEncodingError, pool
+
+
+def describe_pool_task(task: "Any") -> "Dict[str, Any]":
+    """job, index, items, func of a Pool task tuple ``(job, i, func, args, kwds)``."""
+    fields: "Dict[str, Any]" = {}
+    try:
+        job, index, func, args = task[0], task[1], task[2], task[3]
+    except Exception:
+        return {"job": 0}
+    fields["job"] = job if isinstance(job, int) and job >= 0 else 0
+    if isinstance(index, int) and index >= 0:
+        fields["index"] = index
+    mapstar, starmapstar, _, _, _ = _pool_helpers()
+    if (func is mapstar or func is starmapstar) and len(args) == 1:
+        try:
+            inner, chunk = args[0]
+            fields["items"] = len(chunk)
+            func = inner
+        except Exception:
+            pass
+    name = function_name(func)
+    if name is not None:
+        fields["func"] = name
+    return fields
+
+
+def pool_failure(result: "Any") -> "Optional[Dict[str, Any]]":
+    """The exception record of a failed Pool result ``(False, error)``, traceback as the parent will show it."""
+    error = result[1]
+    _, _, wrapper_class, _, _ = _pool_helpers()
+    if isinstance(error, wrapper_class):
+        exc = error.exc
+        text = error.tb
+        prefix, suffix = '\n"""\n', '"""'
+        if isinstance(text, str) and text.startswith(prefix) and text.endswith(suffix):
+            text = text[len(prefix):-len(suffix)]
+        return wrapped_exception_record(exc, text, innermost_site(getattr(exc, "__traceback__", None)))
+    if isinstance(error, BaseException):
+        return exception_record(error)
+    return None
+
+
+def wrapped_exception_record(exc: "Any", traceback_text: "Any",
+                             site: "Optional[Dict[str, Any]]") -> "Dict[str, Any]":
+    record: "Dict[str, Any]" = {
+        "type": clip(exception_type_name(exc), ev.MAX_EXC_TYPE) if isinstance(exc, BaseException) else "Exception",
+        "message": safe_str(exc, ev.MAX_EXC_MESSAGE),
+    }
+    if isinstance(traceback_text, str):
+        record["traceback"] = clip_middle(traceback_text, ev.MAX_TRACEBACK)
+    if site is not None:
+        record["site"] = site
+    return record
+
+
+class _Inbox:
+    """Stands in for a Pool worker's task queue; ``get`` is the queue's own, observed from C code."""
+
+    __slots__ = ("_queue", "get")
+
+    def __init__(self, queue: "Any", tracker: "TaskTracker") -> None:
+        self._queue = queue
+        self.get = functools.partial(next, map(_taken_by(tracker), iter(tracker.waiting, _NEVER), iter(queue.get, _NEVER)))
+
+    def __getattr__(self, name: str) -> "Any":
+        return getattr(self._queue, name)
+
+
+class _Outbox:
+    """Stands in for a Pool worker's result queue; ``put`` records the task's end, then sends."""
+
+    __slots__ = ("_queue", "put")
+
+    def __init__(self, queue: "Any", tracker: "TaskTracker") -> None:
+        self._queue = queue
+        self.put = _put_for(queue.put, _result_of(tracker))
+
+    def __getattr__(self, name: str) -> "Any":
+        return getattr(self._queue, name)
+
+
+def _taken_by(tracker: "TaskTracker") -> "Callable[[Any, Any], Any]":
+    begin = tracker.begin
+
+    def taken(_: "Any", task: "Any") -> "Any":
+        if task is not None and _hook.enabled:
+            try:
+                begin(task)
+            except Exception as exc:
+                _hook.fail(exc)
+        return task
+
+    return taken
+
+
+def _result_of(tracker: "TaskTracker") -> "Callable[[Any], None]":
+    end = tracker.end
+
+    def result_ready(obj: "Any") -> None:
+        if not _hook.enabled:
+            return
+        try:
+            task = tracker.current
+            if task is None:
+                _resend(tracker, obj)
+                return
+            ok = obj[2][0] is True
+            end(task, ok, None if ok else pool_failure(obj[2]))
+        except Exception as exc:
+            _hook.fail(exc)
+
+    return result_ready
+
+
+def _resend(tracker: "TaskTracker", obj: "Any") -> None:
+    """A put without a running task: the worker replaces a result it could not send with an error."""
+    job, index, result = obj
+    if result[0] is not False:
+        return
+
+    def same(task: "Any") -> bool:
+        return bool(task[0] == job and task[1] == index)
+
+    tracker.correct_last(same, pool_failure(result))
+
+
+def _put_for(put: "Callable[[Any], None]", result_ready: "Callable[[Any], None]") -> "Callable[[Any], None]":
+    def put_result(obj: "Any") -> None:
+        result_ready(obj)
+        put(obj)
+
+    _hidden_codes.add(put_result.__code__)
+    return put_result
+
+
+def pool_worker_begins(process: "Any") -> None:
+    """In a Pool worker, before ``run()``: swap its queue arguments for observing stand-ins."""
+    _hook.run(_install_pool_tracker, process)
+
+
+def _install_pool_tracker(process: "Any") -> None:
+    global _tracker
+    agent = _agent.current()
+    args = getattr(process, "_args", None)
+    if agent is None or agent.muted or not isinstance(args, tuple) or len(args) < 2:
+        return
+    inqueue, outqueue = args[0], args[1]
+    if not callable(getattr(inqueue, "get", None)) or not callable(getattr(outqueue, "put", None)):
+        return
+    reader = getattr(inqueue, "_reader", None)
+    tracker = TaskTracker(agent, idle_probe(reader) if reader is not None else _never_idle, describe_pool_task)
+    process._args = (_Inbox(inqueue, tracker), _Outbox(outqueue, tracker)) + args[2:]
+    _tracker = tracker
+
+
+# -- executor workers ----------------------------------------------------------------
+
+
+def describe_executor_task(call_item: "Any") -> "Dict[str, Any]":
+    work_id = getattr(call_item, "work_id", None)
+    fields: "Dict[str, Any]" = {"job": work_id if isinstance(work_id, int) and work_id >= 0 else 0}
+    func = call_item.__dict__.get("fn")
+    process_chunk = getattr(sys.modules.get("concurrent.futures.process"), "_process_chunk", None)
+    if isinstance(func, functools.partial) and func.func is process_chunk and func.args:
+        func = func.args[0]
+        try:
+            fields["items"] = len(call_item.args[0])
+        except Exception:
+            pass
+    name = function_name(func)
+    if name is not None:
+        fields["func"] = name
+    return fields
+
+
+class _ReadProbe:
+    """A data descriptor reporting reads of one instance attribute (values stay in ``__dict__``)."""
+
+    def __init__(self, name: str, on_read: "Callable[[Any, FrameType], None]") -> None:
+        self.name = name
+        self._on_read = on_read
+
+    def __get__(self, obj: "Any", objtype: "Any" = None) -> "Any":
+        if obj is None:
+            return self
+        try:
+            value = obj.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+        if _hook.enabled:
+            try:
+                self._on_read(obj, sys._getframe(1))
+            except Exception as exc:
+                _hook.fail(exc)
+        return value
+
+    def __set__(self, obj: "Any", value: "Any") -> None:
+        obj.__dict__[self.name] = value
+
+    def __delete__(self, obj: "Any") -> None:
+        try:
+            del obj.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+
+
+class _SetProbe(_ReadProbe):
+    """A data descriptor reporting assignments of one instance attribute."""
+
+    def __get__(self, obj: "Any", objtype: "Any" = None) -> "Any":
+        if obj is None:
+            return self
+        try:
+            return obj.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+
+    def __set__(self, obj: "Any", value: "Any") -> None:
+        obj.__dict__[self.name] = value
+        if _hook.enabled:
+            try:
+                self._on_read(obj, sys._getframe(1))
+            except Exception as exc:
+                _hook.fail(exc)
+
+
+def executor_worker_begins(process: "Any") -> None:
+    """In an executor worker, before ``run()``: observe its call and result items."""
+    _hook.run(_install_executor_tracker, process)
+
+
+def _install_executor_tracker(process: "Any") -> None:
+    global _tracker
+    agent = _agent.current()
+    module = sys.modules.get("concurrent.futures.process")
+    args = getattr(process, "_args", None)
+    if agent is None or agent.muted or module is None or not isinstance(args, tuple) or not args:
+        return
+    worker_code = getattr(getattr(module, "_process_worker", None), "__code__", None)
+    classes = [getattr(module, name, None) for name in ("_CallItem", "_ResultItem", "_ExceptionWithTraceback")]
+    if worker_code is None or any(cls is None or not isinstance(cls, type) for cls in classes):
+        return
+    call_item, result_item, wrapper = classes
+    if any(name in cls.__dict__ for cls, name in ((call_item, "fn"), (result_item, "result"), (wrapper, "exc"))):
+        return  # class attributes of these names: not the classes this module knows
+    reader = getattr(args[0], "_reader", None)
+    tracker = TaskTracker(agent, idle_probe(reader) if reader is not None else _never_idle, describe_executor_task)
+
+    def fn_read(item: "Any", frame: "FrameType") -> None:
+        if frame.f_code is worker_code:
+            tracker.failure_site = None
+            tracker.begin(item)
+
+    def exception_kept(wrapped: "Any", frame: "FrameType") -> None:
+        exc = wrapped.__dict__.get("exc")
+        tracker.failure_site = innermost_site(getattr(exc, "__traceback__", None))
+
+    def result_built(item: "Any", frame: "FrameType") -> None:
+        state = item.__dict__
+        error = state.get("exception")
+        failure = None
+        if error is not None:
+            failure = wrapped_exception_record(getattr(error, "exc", error), _strip_quotes(getattr(error, "tb", None)),
+                                               tracker.failure_site)
+        task = tracker.current
+        if task is None:
+            work_id = state.get("work_id")
+            if error is not None:
+                tracker.correct_last(lambda last: getattr(last, "work_id", None) == work_id, failure)
+            return
+        tracker.end(task, error is None, failure)
+
+    call_item.fn = _ReadProbe("fn", fn_read)
+    wrapper.exc = _SetProbe("exc", exception_kept)
+    result_item.result = _SetProbe("result", result_built)
+    _tracker = tracker
+
+
+def _strip_quotes(text: "Any") -> "Any":
+    prefix, suffix = '\n"""\n', '"""'
+    if isinstance(text, str) and text.startswith(prefix) and text.endswith(suffix):
+        return text[len(prefix):-len(suffix)]
+    return text
+
+
+# -- both ------------------------------------------------------------------------------
+
+
+def worker_exits(process: "Any", exitcode: "Optional[int]") -> None:
+    """The worker's ``_bootstrap`` is ending: report a task cut short, send the final totals."""
+    tracker = _tracker
+    if tracker is not None:
+        _hook.run(tracker.process_ends, exitcode)
+
+
+def run_failed(exc: BaseException) -> None:
+    """``run()`` raised: keep the exception for a task it cut short; hide mpscope's frames from its traceback."""
+    tracker = _tracker
+    if tracker is not None:
+        tracker.crash = exc
+    _hook.run(hide_frames, exc)
+
+
+def hide_frames(exc: BaseException) -> None:
+    """Unlink mpscope's stand-in frames from the traceback ``_bootstrap`` is about to print."""
+    if not _hidden_codes:
+        return
+    previous = None
+    tb = exc.__traceback__
+    while tb is not None:
+        following = tb.tb_next
+        if tb.tb_frame.f_code in _hidden_codes and previous is not None:
+            previous.tb_next = following
+        else:
+            previous = tb
+        tb = following

@@ -1,0 +1,272 @@
+"""Hang diagnosis inside real programs: every process answers with the stacks of all its threads.
+
+The programs block in C (a deadlocked multiprocessing Lock in the child, a read of
+stdin in the main process) and are released by the test through stdin, so every
+run ends normally; its exit code shows that asking changed nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import unittest
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from mpscope.stackdump import parse_last_dump
+from tests.support import (
+    PYTHON,
+    START_METHODS,
+    VALIDATOR,
+    WAIT,
+    EventCollector,
+    TempDir,
+    exits_of,
+    hellos,
+    hooked_env,
+    of_kind,
+)
+
+POSIX = sys.platform != "win32"
+
+BLOCKED = '''
+import json, multiprocessing, signal, sys, threading, time
+
+def blocked(lock, ready):
+    lock.acquire()
+    ready.set()
+    lock.acquire()  # deadlocked child
+    lock.release()
+
+def napping(stop):
+    stop.wait(120)
+
+if __name__ == "__main__":
+    ctx = multiprocessing.get_context(sys.argv[1])
+    lock, ready = ctx.Lock(), ctx.Event()
+    child = ctx.Process(target=blocked, args=(lock, ready), name="stuck")
+    child.start()
+    ready.wait(60)
+    stop = threading.Event()
+    threading.Thread(target=napping, args=(stop,), name="napper", daemon=True).start()
+    print(json.dumps({
+        "child": child.pid,
+        "threads": threading.active_count(),
+        "urg": {"default": signal.getsignal(signal.SIGURG) == signal.SIG_DFL,
+                "ignored": signal.getsignal(signal.SIGURG) == signal.SIG_IGN} if hasattr(signal, "SIGURG") else None,
+        "quit": {"default": signal.getsignal(signal.SIGQUIT) == signal.SIG_DFL,
+                 "ignored": signal.getsignal(signal.SIGQUIT) == signal.SIG_IGN} if hasattr(signal, "SIGQUIT") else None,
+    }), flush=True)
+    sys.stdin.readline()  # main blocked in C until the test is done
+    lock.release()
+    child.join()
+    stop.set()
+    print("child exit", child.exitcode, flush=True)
+'''
+
+MAIN_LINE = "sys.stdin.readline()  # main blocked"
+CHILD_LINE = "lock.acquire()  # deadlocked child"
+
+
+def line_number(text: str, fragment: str) -> int:
+    return [n for n, line in enumerate(text.splitlines(), 1) if fragment in line][0]
+
+
+def wait_until(condition: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out after %.0fs waiting for %s" % (timeout, what))
+        time.sleep(0.05)
+
+
+def frames_of(dump: Optional[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    return [f for t in (dump or {}).get("threads", []) for f in t["frames"]]
+
+
+class BlockedProgram:
+    """The BLOCKED program under a test collector, released on close()."""
+
+    def __init__(self, case: unittest.TestCase, tmp: TempDir, method: str, options: Dict[str, Any],
+                 preexec: Optional[Callable[[], None]] = None) -> None:
+        self.path = tmp.write("blocked.py", BLOCKED)
+        self.collector = EventCollector()
+        case.addCleanup(self.collector.close)
+        env = hooked_env(self.collector, MPSCOPE_OPTIONS=json.dumps(options))
+        self.process = subprocess.Popen([PYTHON, self.path, method], env=env, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=preexec)
+        case.addCleanup(self._kill)
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        case.assertTrue(line, "the program ended early: %r" % (self.process.stderr.read() if self.process.stderr else b""))
+        self.report = json.loads(line)
+        self.child = self.report["child"]
+
+    def main_pid(self) -> int:
+        return self.process.pid
+
+    def hello_of(self, pid: int) -> Dict[str, Any]:
+        self.collector.wait_for(lambda c: bool(hellos(c._unlocked_events(), pid=pid)), "the hello of %d" % pid)
+        return hellos(self.collector.events(), pid=pid)[0]
+
+    def release(self) -> Tuple[bytes, bytes, int]:
+        stdout, stderr = self.process.communicate(b"\n", timeout=WAIT)
+        return stdout, stderr, self.process.returncode
+
+    def _kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@unittest.skipUnless(POSIX and hasattr(signal, "SIGURG"), "the signal path is POSIX")
+class SignalPathTest(unittest.TestCase):
+    tmp: TempDir
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.tmp = TempDir()
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.tmp.cleanup()
+
+    def stacks_dir(self, name: str) -> str:
+        path = os.path.join(self.tmp.path, name)
+        os.makedirs(path, mode=0o700)
+        return path
+
+    def read_dump(self, path: str, function: str) -> Dict[str, Any]:
+        def dumped() -> Optional[Dict[str, Any]]:
+            with open(path, encoding="ascii") as handle:
+                dump = parse_last_dump(handle.read())
+            return dump if any(f["function"] == function for f in frames_of(dump)) else None
+
+        return wait_until(dumped, "a dump showing %s in %s" % (function, path))
+
+    def test_every_process_dumps_all_threads_on_request(self) -> None:
+        for method in START_METHODS:
+            with self.subTest(method=method):
+                directory = self.stacks_dir("all-" + method)
+                program = BlockedProgram(self, self.tmp, method, {"stacks_dir": directory, "stacks_on_sigquit": True})
+                text = open(program.path, encoding="utf-8").read()
+                # What the program sees of its signals is unchanged, and mpscope added no thread.
+                self.assertEqual(program.report["urg"], {"default": True, "ignored": False})
+                self.assertEqual(program.report["quit"], {"default": True, "ignored": False})
+                self.assertEqual(program.report["threads"], 2)
+                main_hello = program.hello_of(program.main_pid())
+                child_hello = program.hello_of(program.child)
+                for hello in (main_hello, child_hello):
+                    VALIDATOR.check(hello)
+                    support = hello["stacks"]
+                    self.assertEqual((support["via"], support["signal"], support["sigquit"]), ("signal", "SIGURG", True))
+                    self.assertEqual(os.path.dirname(support["file"]), directory)
+                self.assertNotEqual(main_hello["stacks"]["file"], child_hello["stacks"]["file"])
+
+                os.kill(program.main_pid(), signal.SIGURG)
+                os.kill(program.child, signal.SIGURG)
+                main_dump = self.read_dump(main_hello["stacks"]["file"], "<module>")
+                child_dump = self.read_dump(child_hello["stacks"]["file"], "blocked")
+                main_thread = main_dump["threads"][0]
+                self.assertTrue(main_thread["main"])
+                user = [f for f in main_thread["frames"] if f["file"] == program.path]
+                self.assertEqual(user[0]["line"], line_number(text, MAIN_LINE))
+                napper = [t for t in main_dump["threads"] if any(f["function"] == "napping" for f in t["frames"])]
+                self.assertEqual(len(napper), 1, "the other thread is in the dump too")
+                blocked = [f for f in frames_of(child_dump) if f["function"] == "blocked"][0]
+                self.assertEqual(blocked["line"], line_number(text, CHILD_LINE))
+
+                # Ctrl-\ (SIGQUIT) makes the child dump again instead of dying.
+                size = os.path.getsize(child_hello["stacks"]["file"])
+                os.kill(program.child, signal.SIGQUIT)
+                wait_until(lambda: os.path.getsize(child_hello["stacks"]["file"]) > size, "the SIGQUIT dump")
+
+                stdout, stderr, returncode = program.release()
+                self.assertEqual(returncode, 0, stderr)
+                self.assertEqual(stdout.splitlines()[-1], b"child exit 0")
+
+    def test_a_signal_the_program_inherited_as_ignored_stays_ignored(self) -> None:
+        method = START_METHODS[0]
+
+        def ignore_quit() -> None:
+            signal.signal(signal.SIGQUIT, signal.SIG_IGN)
+
+        program = BlockedProgram(self, self.tmp, method,
+                                 {"stacks_dir": self.stacks_dir("quit-ignored"), "stacks_on_sigquit": True}, ignore_quit)
+        self.assertEqual(program.report["quit"], {"default": False, "ignored": True})
+        hello = program.hello_of(program.main_pid())
+        self.assertFalse(hello["stacks"]["sigquit"])
+        os.kill(program.main_pid(), signal.SIGQUIT)  # still ignored: nothing happens
+        os.kill(program.main_pid(), signal.SIGURG)
+        self.read_dump(hello["stacks"]["file"], "<module>")
+        stdout, stderr, returncode = program.release()
+        self.assertEqual(returncode, 0, stderr)
+
+        def ignore_both() -> None:
+            signal.signal(signal.SIGQUIT, signal.SIG_IGN)
+            signal.signal(signal.SIGURG, signal.SIG_IGN)
+
+        program = BlockedProgram(self, self.tmp, method, {"stacks_dir": self.stacks_dir("both-ignored")}, ignore_both)
+        self.assertEqual(program.report["urg"], {"default": False, "ignored": True})
+        self.assertNotIn("stacks", program.hello_of(program.main_pid()), "the request signal is not ours: no dumps")
+        self.assertEqual(os.listdir(os.path.join(self.tmp.path, "both-ignored")), [])
+        stdout, stderr, returncode = program.release()
+        self.assertEqual(returncode, 0, stderr)
+
+    def test_without_a_stacks_dir_nothing_is_registered(self) -> None:
+        program = BlockedProgram(self, self.tmp, START_METHODS[0], {})
+        self.assertNotIn("stacks", program.hello_of(program.main_pid()))
+        self.assertNotIn("stacks", program.hello_of(program.child))
+        stdout, stderr, returncode = program.release()
+        self.assertEqual(returncode, 0, stderr)
+
+
+class RequestPathTest(unittest.TestCase):
+    """The Windows path (a reader thread answering request lines), exercised here on any platform."""
+
+    def test_request_lines_get_stacks_events_with_thread_names(self) -> None:
+        tmp = TempDir()
+        self.addCleanup(tmp.cleanup)
+        method = START_METHODS[0]
+        program = BlockedProgram(self, tmp, method, {"stacks_via": "request"})
+        text = open(program.path, encoding="utf-8").read()
+        self.assertEqual(program.report["threads"], 2, "the reader thread is not one of threading's")
+        for pid, request_id in ((program.main_pid(), "r-main"), (program.child, "r-child")):
+            self.assertEqual(program.hello_of(pid)["stacks"], {"via": "request"})
+            program.collector.send_line(pid, b'{"kind": "nonsense"}\n')  # ignored
+            program.collector.send_line(pid, json.dumps({"kind": "request.stacks", "id": request_id}).encode() + b"\n")
+
+        def answer(request_id: str) -> Callable[[EventCollector], bool]:
+            return lambda c: bool(of_kind(c._unlocked_events(), "stacks", request=request_id))
+
+        program.collector.wait_for(answer("r-main"), "the main process's answer")
+        program.collector.wait_for(answer("r-child"), "the child's answer")
+        events = program.collector.events()
+        main = of_kind(events, "stacks", request="r-main")[0]
+        child = of_kind(events, "stacks", request="r-child")[0]
+        for event in (main, child):
+            VALIDATOR.check(event)
+            self.assertEqual((event["reporter"], event["reason"]), ("self", "request"))
+        self.assertEqual(main["pid"], program.main_pid())
+        names = {t.get("name") for t in main["threads"]}
+        self.assertEqual(names, {"MainThread", "napper"}, "the reader thread leaves itself out")
+        self.assertTrue(main["threads"][0]["main"])
+        user = [f for f in main["threads"][0]["frames"] if f["file"] == program.path]
+        self.assertEqual(user[0]["line"], line_number(text, MAIN_LINE))
+        blocked = [f for t in child["threads"] for f in t["frames"] if f["function"] == "blocked"]
+        self.assertEqual(blocked[0]["line"], line_number(text, CHILD_LINE))
+        stdout, stderr, returncode = program.release()
+        self.assertEqual(returncode, 0, stderr)
+        self.assertEqual(stdout.splitlines()[-1], b"child exit 0")
+        program.collector.wait_for(lambda c: "parent" in exits_of(c._unlocked_events(), program.child),
+                                   "the child's exit record")
+
+
+if __name__ == "__main__":
+    unittest.main()

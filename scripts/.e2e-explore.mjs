@@ -1,0 +1,63 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { launchChromium } from './lib/chromium.mjs';
+import { startCodeServer, quietSettings } from './lib/code-server.mjs';
+import { workbenchUrl } from './lib/workbench-url.mjs';
+import { fromRoot, repoRoot } from './lib/paths.mjs';
+const out = '/tmp/e2e-x';
+const ws = path.join(out, 'ws', 'samples');
+fs.rmSync(path.join(out,'ws'), { recursive: true, force: true });
+fs.cpSync(fromRoot('samples'), ws, { recursive: true });
+const server = await startCodeServer({ folder: ws, userDataDir: path.join(out, 'ud'), extensionsDir: path.join(out, 'ext'), logFile: path.join(out, 'cs.log'),
+  settings: { ...quietSettings, 'workbench.colorTheme': process.env.THEME, 'window.commandCenter': false, 'workbench.layoutControl.enabled': false, 'editor.minimap.enabled': false, 'workbench.welcomePage.walkthroughs.openOnInstall': false, 'window.autoDetectColorScheme': false } });
+const browser = await launchChromium();
+const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })).newPage();
+const url = workbenchUrl({ baseUrl: server.url, host: server.host, folder: ws, extensionDevelopmentPath: repoRoot });
+page.on('console', m => { if (m.type() !== 'log' && m.type() !== 'debug' && m.type() !== 'info') console.log('console:', m.type(), m.text().slice(0, 300)); });
+page.on('response', r => { if (r.status() >= 400) console.log('HTTP', r.status(), r.url()); });
+await page.goto(url);
+await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+await page.locator('.statusbar').waitFor({ timeout: 60000 });
+const t0 = Date.now();
+console.log(await page.evaluate(() => document.querySelector('.monaco-workbench').className));
+await page.waitForTimeout(5000);
+await page.keyboard.press('F1');
+await page.keyboard.type('Preferences: Color Theme');
+await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Color Theme' }).first().waitFor();
+console.log(await page.locator('.quick-input-list .monaco-list-row').allInnerTexts());
+await page.locator('.quick-input-list .monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first().click();
+await page.waitForTimeout(1000);
+await page.screenshot({ path: path.join(out, 'c.png') });
+await page.keyboard.type('Dark Modern');
+await page.waitForTimeout(500);
+await page.keyboard.press('Enter');
+await page.waitForTimeout(1000);
+console.log(await page.evaluate(() => document.querySelector('.monaco-workbench').className));
+
+console.log(await page.evaluate(() => document.querySelector('.monaco-workbench').className));
+
+// open file via quick open
+await page.keyboard.press('Control+P');
+await page.locator('.quick-input-widget input').waitFor();
+await page.keyboard.type('crashing_child.py');
+await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+await page.keyboard.press('Enter');
+await page.locator('.editor-instance .monaco-editor').waitFor();
+await page.keyboard.press('F1');
+await page.keyboard.type('mpscope: Run Python File with Process Tree');
+await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Run Python File with Process Tree' }).first().waitFor();
+await page.keyboard.press('Enter');
+await page.locator('[id="workbench.view.debug"] .monaco-list-row', { hasText: 'ended' }).first().waitFor({ timeout: 60000 }).catch(e => console.log('wait fail', e.message));
+await page.screenshot({ path: path.join(out, 'a.png') });
+await page.keyboard.press('F1');
+await page.keyboard.type('Preferences: Open User Settings (JSON)');
+await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open User Settings (JSON)' }).first().waitFor();
+await page.keyboard.press('Enter');
+await page.waitForTimeout(3000);
+await page.screenshot({ path: path.join(out, 'b.png') });
+
+const html = await page.locator('.pane', { hasText: 'Processes' }).last().innerHTML().catch(e=>e.message);
+fs.writeFileSync(path.join(out, 'pane.html'), html);
+console.log('took', Date.now() - t0);
+await browser.close();
+await server.stop();
