@@ -36,8 +36,9 @@ if TYPE_CHECKING:
     from types import CodeType, FrameType
     from typing import Any, Callable, Dict, Optional
 
-    #: on_end(monotonic time of the end, how it ended: RETURNED, RAISED or NOT_CALLED)
-    OnEnd = Callable[[float, int], None]
+    #: on_end(monotonic time of the end, how it ended: RETURNED, RAISED or NOT_CALLED,
+    #:        the value a watched Python function returned (None for C calls; see until_returns))
+    OnEnd = Callable[[float, int, Any], None]
 
 _hook = Hook("waitclock")
 _get_ident = _thread.get_ident
@@ -79,7 +80,12 @@ def until_c_call_ends(frame: "FrameType", match: "Callable[[Any, Any], bool]", o
 
 
 def until_returns(code: "CodeType", on_end: "OnEnd") -> bool:
-    """Call ``on_end`` when the next frame running ``code`` on this thread returns."""
+    """Call ``on_end`` with the return value when the next frame running ``code`` on this thread returns.
+
+    With ``sys.monitoring`` a frame that ends by an exception is not seen (no
+    local unwind event): the watch is dropped by the next one. With a profile
+    function it is seen as a return of None.
+    """
     return _backend.start(Watch(PY_RETURN, None, code, None, on_end))
 
 
@@ -88,12 +94,12 @@ def cancel() -> None:
     _backend.stop(_get_ident())
 
 
-def _finish(watch: Watch, how: int) -> None:
+def _finish(watch: Watch, how: int, value: "Any" = None) -> None:
     if watch.done:
         return
     watch.done = True
     _backend.stop(watch.thread)
-    _hook.run(watch.on_end, time.monotonic(), how)
+    _hook.run(watch.on_end, time.monotonic(), how, value)
 
 
 class _ProfileBackend:
@@ -118,7 +124,7 @@ class _ProfileBackend:
                         _finish(watch, RAISED if event == "c_exception" else RETURNED)
                 elif event == "return":
                     if watch.kind == PY_RETURN and frame.f_code is watch.code:
-                        _finish(watch, RETURNED)
+                        _finish(watch, RETURNED, arg)
                     elif frame is watch.frame:
                         _finish(watch, NOT_CALLED)
             except Exception:
@@ -233,7 +239,7 @@ class _MonitoringBackend:
             if watch is None:
                 return
             if watch.kind == PY_RETURN:
-                _finish(watch, RETURNED)
+                _finish(watch, RETURNED, value)
             elif sys._getframe(1) is watch.frame:
                 _finish(watch, NOT_CALLED)
         except Exception:

@@ -168,12 +168,12 @@ export async function runExtensionTests(options) {
   return exitCode;
 }
 
-function copyLogs(userDataDir, target) {
+export function copyLogs(userDataDir, target) {
   const source = path.join(userDataDir, 'logs');
   if (fs.existsSync(source)) fs.cpSync(source, target, { recursive: true });
 }
 
-function dumpLogs(log, outputDir, codeServerLog) {
+export function dumpLogs(log, outputDir, codeServerLog) {
   const sections = [];
   if (codeServerLog) sections.push([codeServerLog, 60]);
   for (const file of extensionHostLogs(path.join(outputDir, 'code-server-logs'))) sections.push([file, 120]);

@@ -91,12 +91,14 @@ export class Model {
   }
 
   /**
-   * What the OS process list said at one moment (see osSnapshot.ts). Not recorded: a saved
-   * session replays what the runtime said.
+   * What the OS process list said at one moment (see osSnapshot.ts). A snapshot that changed
+   * something is recorded (the part of it that mattered), so a replay comes to the same state.
    */
   observeOs(sessionId: string, snapshot: OsSnapshot): void {
     const session = this.sessionsById.get(sessionId);
-    if (session?.observeOs(snapshot)) {
+    const kept = session?.observeOs(snapshot);
+    if (kept) {
+      this.recordings.get(sessionId)?.osObserved(kept);
       this.notify();
     }
   }
@@ -105,6 +107,7 @@ export class Model {
   setDebuggee(sessionId: string, pid: number): void {
     const session = this.sessionsById.get(sessionId);
     if (session && session.debuggeePid !== pid) {
+      this.recordings.get(sessionId)?.debuggee(pid);
       session.setDebuggee(pid);
       this.notify();
     }

@@ -20,15 +20,17 @@ export interface OsSnapshot {
   readonly processes: readonly OsProcess[];
 }
 
-/** What the model last learned about a process from the OS. */
+/**
+ * What the model learned about a process from the OS. It changes only when something the views
+ * show changes (run states such as R or S, which flip all the time, are not kept).
+ */
 export interface OsObservation {
   readonly command: string;
-  readonly stat: string;
   readonly ppid: number;
   /** Ended but not yet reaped by its parent (STAT `Z`). */
   readonly zombie: boolean;
+  /** The first snapshot that listed it. */
   readonly firstSeen: number;
-  readonly lastSeen: number;
   /** When a snapshot first no longer listed it; null while it is listed. */
   readonly vanishedAt: number | null;
 }

@@ -351,10 +351,12 @@ export class ProcessTable {
   /**
    * A snapshot of the OS process list. `roots` are the processes whose descendants belong to the
    * session (the launcher of a run, the debuggee of a debug session). Returns whether anything
-   * changed.
+   * changed, and the entries of the snapshot that mattered (what a recording must keep for a
+   * replay to come to the same result).
    */
-  observeOs(snapshot: OsSnapshot, roots: Iterable<number>): boolean {
+  observeOs(snapshot: OsSnapshot, roots: Iterable<number>): { changed: boolean; relevant: OsProcess[] } {
     const before = this.mutations;
+    const relevant: OsProcess[] = [];
     const listed = new Map<number, OsProcess>();
     for (const entry of snapshot.processes) {
       listed.set(entry.pid, entry);
@@ -362,6 +364,9 @@ export class ProcessTable {
     // What the OS says about the processes the session knows.
     for (const record of [...this.current.values()]) {
       const entry = listed.get(record.pid);
+      if (entry) {
+        relevant.push(entry);
+      }
       if (record.listedByOs) {
         if (entry) {
           this.seenByOs(record, entry, snapshot.t);
@@ -384,6 +389,7 @@ export class ProcessTable {
       if (this.current.get(entry.pid)?.listedByOs) {
         continue;
       }
+      relevant.push(entry);
       // Unknown, or a record of an earlier process with the same pid: a new process.
       const record = this.add(entry.pid);
       record.external = true;
@@ -392,7 +398,7 @@ export class ProcessTable {
       this.placeUnder(record, entry.ppid);
       this.refresh(record);
     }
-    return this.mutations !== before;
+    return { changed: this.mutations !== before, relevant: [...new Map(relevant.map((entry) => [entry.pid, entry])).values()] };
   }
 
   /** The session learned its launcher's pid: processes waiting for it as parent are roots. */
@@ -556,20 +562,13 @@ export class ProcessTable {
   private seenByOs(record: ProcessRecord, entry: OsProcess, t: number): void {
     const zombie = isZombieStat(entry.stat);
     const before = record.os;
-    const meaningful = !before || before.vanishedAt !== null || before.zombie !== zombie || before.ppid !== entry.ppid || before.command !== entry.command;
-    record.os = {
-      command: entry.command,
-      stat: entry.stat,
-      ppid: entry.ppid,
-      zombie,
-      firstSeen: before?.firstSeen ?? t,
-      lastSeen: t,
-      vanishedAt: null,
-    };
-    // Run states (R, S, D…) flip all the time; only what the tree shows is worth a refresh.
-    if (meaningful) {
-      this.refresh(record);
+    // Run states (R, S, D…) flip all the time: only what the model keeps is a change, so a
+    // snapshot that changes nothing is not recorded and a replay still ends in the same state.
+    if (before && before.vanishedAt === null && before.zombie === zombie && before.ppid === entry.ppid && before.command === entry.command) {
+      return;
     }
+    record.os = { command: entry.command, ppid: entry.ppid, zombie, firstSeen: before?.firstSeen ?? t, vanishedAt: null };
+    this.refresh(record);
   }
 
   /** A process the OS listed before is gone: reaped, with or without anyone reporting its end. */

@@ -1,9 +1,10 @@
-// What a session received, in the order it arrived: every event and every closing of a
-// process's stream. "Save Session" writes it out and "Open Session" feeds it back, so a replay
+// What a session received, in the order it arrived: every event, every closing of a process's
+// stream, and what the OS process list and the debug adapter added. "Save Session" writes it out and "Open Session" feeds it back, so a replay
 // goes through exactly the calls the live session went through. It is bounded: past the limits
 // the recording stops (the model itself goes on) and remembers how much it missed, so a saved
 // file can say it is incomplete instead of silently replaying something else.
 import type { MpscopeEvent } from '../protocol/events';
+import type { OsSnapshot } from './osSnapshot';
 
 /** The collector saw the stream of `pid` close at `t` (not an event: nothing was sent). */
 export class StreamClosing {
@@ -13,10 +14,25 @@ export class StreamClosing {
   ) {}
 }
 
-export type RecordedItem = MpscopeEvent | StreamClosing;
+/** A snapshot of the OS process list that changed the session (only the entries that mattered). */
+export class OsObserved {
+  constructor(readonly snapshot: OsSnapshot) {}
+}
+
+/** The debug adapter named the debuggee's pid. */
+export class DebuggeeNamed {
+  constructor(readonly pid: number) {}
+}
+
+export type RecordedItem = MpscopeEvent | StreamClosing | OsObserved | DebuggeeNamed;
 
 export function isStreamClosing(item: RecordedItem): item is StreamClosing {
   return item instanceof StreamClosing;
+}
+
+/** Events are plain objects; the collector's own facts are instances of the classes above. */
+export function isEvent(item: RecordedItem): item is MpscopeEvent {
+  return !(item instanceof StreamClosing || item instanceof OsObserved || item instanceof DebuggeeNamed);
 }
 
 export interface RecordingLimits {
@@ -50,6 +66,18 @@ export class SessionRecording {
 
   streamClosed(pid: number, t: number): void {
     this.keep(new StreamClosing(pid, t), ITEM_OVERHEAD_BYTES);
+  }
+
+  osObserved(snapshot: OsSnapshot): void {
+    let bytes = ITEM_OVERHEAD_BYTES;
+    for (const entry of snapshot.processes) {
+      bytes += 64 + entry.command.length * 2;
+    }
+    this.keep(new OsObserved(snapshot), bytes);
+  }
+
+  debuggee(pid: number): void {
+    this.keep(new DebuggeeNamed(pid), ITEM_OVERHEAD_BYTES);
   }
 
   /** Everything kept, in arrival order (live: do not change). */

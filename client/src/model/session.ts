@@ -116,7 +116,8 @@ export class Session implements SessionView {
   }
 
   survivors(): ProcessSnapshot[] {
-    if (this.endedAt === null) {
+    // A replay shows what the OS said back then: nothing of it is running now.
+    if (this.endedAt === null || this.kind === 'replay') {
       return [];
     }
     return [...this.processes.all()].filter((record) => aliveInOs(record) && this.processes.byPid(record.pid) === record);
@@ -130,14 +131,20 @@ export class Session implements SessionView {
     }
   }
 
-  /** A snapshot of the OS process list; returns whether it changed anything. */
-  observeOs(snapshot: OsSnapshot): boolean {
+  /**
+   * A snapshot of the OS process list. Returns the part of it that mattered when it changed
+   * anything (what a recording keeps), else undefined.
+   */
+  observeOs(snapshot: OsSnapshot): OsSnapshot | undefined {
     const survivorsBefore = this.survivors().length;
-    const changed = this.processes.observeOs(snapshot, this.osRoots());
-    if (changed && this.survivors().length !== survivorsBefore) {
+    const { changed, relevant } = this.processes.observeOs(snapshot, this.osRoots());
+    if (!changed) {
+      return undefined;
+    }
+    if (this.survivors().length !== survivorsBefore) {
       this.changes.sessionChanged(this.id);
     }
-    return changed;
+    return { t: snapshot.t, processes: relevant };
   }
 
   apply(event: MpscopeEvent): void {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChangeTracker } from '../model/changes';
 import type { Model } from '../model/model';
-import { isStreamClosing } from '../model/recording';
+import { isEvent } from '../model/recording';
 import { resolveSitePath } from '../commands/sitePath';
 import { Throttle } from '../views/refreshPlan';
 import { FailureLocation, failureLocations, groupLocations, isLibraryPath, RuntimeFailure, SourceAccess, SourceSpot } from './failureLocations';
@@ -84,7 +84,7 @@ export class RuntimeDiagnostics implements vscode.Disposable {
     let found = false;
     for (; session && this.readRecorded < items.length; this.readRecorded++) {
       const item = items[this.readRecorded];
-      const failure = isStreamClosing(item) ? undefined : taskFailure(item, session);
+      const failure = isEvent(item) ? taskFailure(item, session) : undefined;
       if (failure) {
         this.taskFailures.push(failure);
         found = true;

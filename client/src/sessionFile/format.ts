@@ -33,6 +33,22 @@ export interface StreamClosedLine {
 }
 
 /**
+ * A snapshot of the OS process list that changed the session: only the processes that mattered,
+ * as `[pid, ppid, stat, command]` (see model/osSnapshot.ts).
+ */
+export interface OsSnapshotLine {
+  readonly mpscope: 'os.snapshot';
+  readonly t: number;
+  readonly processes: ReadonlyArray<readonly [number, number, string, string]>;
+}
+
+/** A debug session's adapter named the debuggee (the root of the session's processes). */
+export interface DebuggeeLine {
+  readonly mpscope: 'debuggee';
+  readonly pid: number;
+}
+
+/**
  * Tokens authenticate a live stream; a file must not carry them. The schema wants at least 16
  * characters, so a fixed placeholder of that length takes the token's place.
  */

@@ -4,6 +4,7 @@
 // user can be told exactly what was wrong.
 import { isValidEvent } from '../protocol/eventSchema';
 import type { MpscopeEvent } from '../protocol/events';
+import type { OsProcess, OsSnapshot } from '../model/osSnapshot';
 import type { SessionKind } from '../model/types';
 import type { SessionHeader } from './format';
 
@@ -25,6 +26,8 @@ export type ParsedLine =
   | { readonly type: 'header'; readonly header: SessionHeader }
   | { readonly type: 'event'; readonly event: MpscopeEvent }
   | { readonly type: 'closed'; readonly pid: number; readonly t: number }
+  | { readonly type: 'os'; readonly snapshot: OsSnapshot }
+  | { readonly type: 'debuggee'; readonly pid: number }
   | { readonly type: 'skipped'; readonly reason: SkipReason };
 
 export interface SkippedLine {
@@ -111,6 +114,13 @@ export class SessionFileParser {
     if (value.mpscope === 'stream.closed' && isPid(value.pid) && isTime(value.t)) {
       return { type: 'closed', pid: value.pid, t: value.t };
     }
+    if (value.mpscope === 'os.snapshot' && isTime(value.t)) {
+      const processes = asOsProcesses(value.processes);
+      return processes ? { type: 'os', snapshot: { t: value.t, processes } } : this.skip('bad-annotation');
+    }
+    if (value.mpscope === 'debuggee' && isPid(value.pid) && value.pid > 0) {
+      return { type: 'debuggee', pid: value.pid };
+    }
     return this.skip('bad-annotation');
   }
 
@@ -145,6 +155,25 @@ function asHeader(value: Readonly<Record<string, unknown>>): SessionHeader | und
     items: isCount(items) ? items : 0,
     dropped: isCount(dropped) ? dropped : 0,
   };
+}
+
+/** `[[pid, ppid, stat, command], …]`; undefined when any entry is malformed. */
+function asOsProcesses(value: unknown): OsProcess[] | undefined {
+  if (!Array.isArray(value)) {
+    return undefined;
+  }
+  const processes: OsProcess[] = [];
+  for (const entry of value) {
+    if (!Array.isArray(entry) || entry.length !== 4) {
+      return undefined;
+    }
+    const [pid, ppid, stat, command] = entry as unknown[];
+    if (!isPid(pid) || !isPid(ppid) || typeof stat !== 'string' || typeof command !== 'string') {
+      return undefined;
+    }
+    processes.push({ pid, ppid, stat: stat.slice(0, 16), command: command.slice(0, 1024) });
+  }
+  return processes;
 }
 
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {

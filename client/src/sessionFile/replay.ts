@@ -1,7 +1,9 @@
 // Feeds the lines of a session file into the model as a new, finished session of kind "replay".
-// Events go through Model.ingestAll and closings through Model.streamClosed: the calls the live
-// session made, in the same order, so the replayed state is the state that was saved.
+// Events go through Model.ingestAll, closings through Model.streamClosed, OS snapshots through
+// Model.observeOs and the debuggee through Model.setDebuggee: the calls the live session made, in
+// the same order, so the replayed state is the state that was saved.
 import type { Model } from '../model/model';
+import type { OsSnapshot } from '../model/osSnapshot';
 import type { MpscopeEvent } from '../protocol/events';
 import type { SessionHeader } from './format';
 import type { ParsedLine } from './parser';
@@ -30,7 +32,11 @@ export interface ReplaySummary {
 const MAX_PENDING = 64;
 const DEFAULT_BATCH = 2_000;
 
-type Pending = { readonly event: MpscopeEvent } | { readonly closed: number; readonly t: number };
+type Pending =
+  | { readonly event: MpscopeEvent }
+  | { readonly closed: number; readonly t: number }
+  | { readonly os: OsSnapshot }
+  | { readonly debuggee: number };
 
 export class SessionReplay {
   private sessionId: string | undefined;
@@ -80,6 +86,23 @@ export class SessionReplay {
         }
         this.flush();
         this.model.streamClosed(this.sessionId, line.pid, line.t);
+        return;
+      case 'os':
+        this.noteTime(line.snapshot.t);
+        if (this.sessionId === undefined) {
+          this.hold({ os: line.snapshot });
+          return;
+        }
+        this.flush();
+        this.model.observeOs(this.sessionId, line.snapshot);
+        return;
+      case 'debuggee':
+        if (this.sessionId === undefined) {
+          this.hold({ debuggee: line.pid });
+          return;
+        }
+        this.flush();
+        this.model.setDebuggee(this.sessionId, line.pid);
         return;
       case 'skipped':
         return;
@@ -138,15 +161,21 @@ export class SessionReplay {
   private open(): void {
     const pending = this.pending;
     this.pending = [];
-    const startedAt = this.header?.startedAt ?? Math.min(...pending.map((item) => ('event' in item ? item.event.t : item.t)));
+    const startedAt = this.header?.startedAt ?? Math.min(...pending.map(pendingTime));
     const sessionId = this.model.openSession({ label: this.label(), kind: 'replay', startedAt });
     this.sessionId = sessionId;
     for (const item of pending) {
       if ('event' in item) {
         this.batch.push(item.event);
-      } else {
-        this.flush();
+        continue;
+      }
+      this.flush();
+      if ('closed' in item) {
         this.model.streamClosed(sessionId, item.closed, item.t);
+      } else if ('os' in item) {
+        this.model.observeOs(sessionId, item.os);
+      } else {
+        this.model.setDebuggee(sessionId, item.debuggee);
       }
     }
   }
@@ -161,6 +190,16 @@ export class SessionReplay {
       this.latest = t;
     }
   }
+}
+
+function pendingTime(item: Pending): number {
+  if ('event' in item) {
+    return item.event.t;
+  }
+  if ('closed' in item) {
+    return item.t;
+  }
+  return 'os' in item ? item.os.t : Number.POSITIVE_INFINITY;
 }
 
 /** The script the main process ran: `crashing_child.py` from `["…/crashing_child.py", …]`. */

@@ -1,9 +1,9 @@
 // Turns a session's recording into the lines of a saved-session file, one at a time, so even the
 // largest recording is written without building the whole file as one string.
-import { isStreamClosing, RecordedItem, SessionRecording } from '../model/recording';
+import { DebuggeeNamed, isStreamClosing, OsObserved, RecordedItem, SessionRecording } from '../model/recording';
 import type { SessionView } from '../model/session';
 import type { MpscopeEvent } from '../protocol/events';
-import { REDACTED_TOKEN, SESSION_FILE_FORMAT, SessionHeader, StreamClosedLine } from './format';
+import { DebuggeeLine, OsSnapshotLine, REDACTED_TOKEN, SESSION_FILE_FORMAT, SessionHeader, StreamClosedLine } from './format';
 
 export function sessionHeader(session: SessionView, recording: SessionRecording, savedAt: number): SessionHeader {
   return {
@@ -33,6 +33,15 @@ export function* sessionFileLines(session: SessionView, recording: SessionRecord
 export function itemLine(item: RecordedItem): string {
   if (isStreamClosing(item)) {
     const line: StreamClosedLine = { mpscope: 'stream.closed', pid: item.pid, t: item.t };
+    return JSON.stringify(line);
+  }
+  if (item instanceof OsObserved) {
+    const { t, processes } = item.snapshot;
+    const line: OsSnapshotLine = { mpscope: 'os.snapshot', t, processes: processes.map((entry) => [entry.pid, entry.ppid, entry.stat, entry.command]) };
+    return JSON.stringify(line);
+  }
+  if (item instanceof DebuggeeNamed) {
+    const line: DebuggeeLine = { mpscope: 'debuggee', pid: item.pid };
     return JSON.stringify(line);
   }
   return JSON.stringify(withoutSecrets(item));

@@ -25,7 +25,10 @@ function describeError(error: unknown): string {
 }
 
 /** Runs the tests one after the other; resolves when all passed, throws a summary otherwise. */
-export async function runTests(suiteName: string, tests: readonly IntegrationTest[]): Promise<void> {
+export async function runTests(suiteName: string, allTests: readonly IntegrationTest[]): Promise<void> {
+  // MPSCOPE_TEST_GREP=text runs only the tests whose name contains it (while working on them).
+  const grep = process.env.MPSCOPE_TEST_GREP;
+  const tests = grep ? allTests.filter((test) => test.name.includes(grep)) : allTests;
   const failures: string[] = [];
   const started = Date.now();
   console.log(`${suiteName}: ${tests.length} tests`);

@@ -4,11 +4,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Model } from '../../src/model/model';
+import { OsObserved } from '../../src/model/recording';
 import type { OsProcess } from '../../src/model/osSnapshot';
 import type { ProcessSnapshot } from '../../src/model/types';
 import type { MpscopeEvent } from '../../src/protocol/events';
 import { isValidEvent } from '../../src/protocol/eventSchema';
-import { processDescription, processContext, sessionDescription } from '../../src/views/processPresentation';
+import { processContext, processDescription, processTooltip, sessionDescription } from '../../src/views/processPresentation';
 import * as make from './helpers/events';
 
 const LAUNCHER = 50;
@@ -51,13 +52,24 @@ class Run {
     return found;
   }
 
+  /** `name(key) pid · state · outcome · orphan · survivor` lines, indented by depth. */
   tree(): string {
     const session = this.model.session(this.id);
     assert.ok(session);
     const lines: string[] = [];
     const visit = (key: string | null, depth: number): void => {
       for (const child of session.children(key)) {
-        lines.push(`${'  '.repeat(depth)}${child.name}(${child.key}) ${processDescription(child, processContext(session, child))}`);
+        const parts = [String(child.pid), child.state];
+        if (child.exit && (child.exit.signal !== null || child.exit.exitcode !== null)) {
+          parts.push(child.exit.signal ?? `exit ${child.exit.exitcode}`);
+        }
+        if (child.orphaned && child.state !== 'orphan') {
+          parts.push('orphan');
+        }
+        if (processContext(session, child).survivor) {
+          parts.push('survivor');
+        }
+        lines.push(`${'  '.repeat(depth)}${child.name}(${child.key}) ${parts.join(' · ')}`);
         visit(child.key, depth + 1);
       }
     };
@@ -78,7 +90,7 @@ describe('OS snapshots: processes the runtime cannot see', () => {
     const sleep = run.process('200');
     assert.equal(sleep.external, true);
     assert.equal(sleep.role, null);
-    assert.deepEqual(sleep.os, { command: 'sleep', stat: 'S', ppid: MAIN, zombie: false, firstSeen: 10, lastSeen: 10, vanishedAt: null });
+    assert.deepEqual(sleep.os, { command: 'sleep', ppid: MAIN, zombie: false, firstSeen: 10, vanishedAt: null });
     run.os(11, ps(MAIN, LAUNCHER));
     assert.equal(run.process('200').state, 'lost');
     assert.equal(run.process('200').os?.vanishedAt, 11);
@@ -179,7 +191,7 @@ describe('OS snapshots: zombies, lost and late records', () => {
     run.os(11, ps(MAIN, LAUNCHER, 'python3', 'R'), ps(200, MAIN, 'sleep', 'S+'));
     run.os(12, ps(MAIN, LAUNCHER), ps(200, MAIN, 'sleep'));
     assert.equal(run.notifications, before);
-    assert.equal(run.process('200').os?.lastSeen, 12);
+    assert.equal(run.model.recording(run.id)?.items.filter((item) => item instanceof OsObserved).length, 1, 'only the snapshot that changed something is recorded');
     run.os(13, ps(MAIN, LAUNCHER), ps(200, MAIN, 'sleep', 'Z'));
     assert.equal(run.notifications, before + 1);
   });
@@ -242,6 +254,13 @@ describe('OS snapshots: orphans and survivors', () => {
     assert.deepEqual(run.model.snapshot()[0].survivors, ['102']);
     assert.match(sessionDescription(session()), /ended · 4 processes · 1 survivor$/);
     assert.match(run.tree(), /child\(102\) 102 · orphan · survivor/);
+    // What the Processes view says about it.
+    const child = run.process('102');
+    assert.match(processDescription(child, processContext(session(), child)), /^102 · orphan\b.* · survivor$/);
+    assert.match(processTooltip(child, processContext(session(), child)), /Orphan: its parent ended while it still runs[\s\S]*Survivor: it still runs after its session ended/);
+    const sleep = run.process('300');
+    assert.match(processDescription(sleep, processContext(session(), sleep)), /^300 · zombie\b/);
+    assert.match(processTooltip(sleep, processContext(session(), sleep)), /Not reporting to mpscope[\s\S]*Zombie: it has ended, but its parent \(pid 102\) has not reaped it yet/);
     run.os(25, ps(300, 102, 'sleep', 'Z'));
     assert.deepEqual(session().survivors(), []);
     assert.equal(run.process('102').state, 'lost');

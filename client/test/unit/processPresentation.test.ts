@@ -27,12 +27,22 @@ function childAfter(...events: Parameters<Model['ingest']>[1][]): ProcessSnapsho
 }
 
 describe('process description', () => {
-  it('reads "pid · state · exit code or signal"', () => {
-    assert.equal(processDescription(childAfter(make.exitedBy('parent', 4240, 4242, -9))), '4242 · killed · SIGKILL');
-    assert.equal(processDescription(childAfter(make.exitedBy('parent', 4240, 4242, 0))), '4242 · exited · exit 0');
-    assert.equal(processDescription(childAfter(make.exitedBy('parent', 4240, 4242, 2))), '4242 · failed · exit 2');
+  it('reads "pid · state · exit code or signal · duration"', () => {
+    // Created at 1001, the parent's record at 1004.
+    assert.equal(processDescription(childAfter(make.exitedBy('parent', 4240, 4242, -9))), '4242 · killed · SIGKILL · 3.0 s');
+    assert.equal(processDescription(childAfter(make.exitedBy('parent', 4240, 4242, 0))), '4242 · exited · exit 0 · 3.0 s');
+    assert.equal(processDescription(childAfter(make.exitedBy('parent', 4240, 4242, 2, undefined, 1001.25))), '4242 · failed · exit 2 · 250 ms');
     assert.equal(processDescription(childAfter(make.hello(4242, 4240, 'process'))), '4242 · running');
     assert.equal(processDescription(childAfter()), '4242 · starting');
+  });
+
+  it('adds a worker\'s task counts, and no duration when the reports contradict each other', () => {
+    assert.equal(
+      processDescription(childAfter(make.exitedBy('parent', 4240, 4242, 0)), { tasks: { done: 12, failed: 1, time: 2, max: 1 } }),
+      '4242 · exited · exit 0 · 3.0 s · 12 done · 1 failed',
+    );
+    assert.equal(processDescription(childAfter(make.hello(4242, 4240, 'pool-worker')), { tasks: { done: 3, failed: 0, time: 2, max: 1 } }), '4242 · running · 3 done');
+    assert.equal(processDescription(childAfter(make.exitedBy('parent', 4240, 4242, 0, undefined, 900))), '4242 · exited · exit 0');
   });
 
   it('says nothing about an exit nobody reported', () => {

@@ -33,11 +33,11 @@ import sys
 import time
 import weakref
 
-from mpscope import agent as _agent
 from mpscope import events as ev
 from mpscope import waitclock
 from mpscope.guard import Hook
 from mpscope.hooks import counters, waits
+from mpscope.hooks.assignments import observe_assignments
 from mpscope.hooks.identity import new_id
 from mpscope.userframes import INTERNAL, caller_site, kind_of
 
@@ -139,8 +139,10 @@ def _on_operation(end: PipeEnd, frame: "FrameType") -> None:
     if op is None:
         return  # poll()
     if end.tentative:
-        agent = _agent.current()
-        if agent is not None and agent.role == ev.ROLE_MANAGER:
+        # A received connection is the user's if user code calls it (not a queue or a manager
+        # whose pipe arrived in the same pickle).
+        caller = frame.f_back
+        if caller is None or kind_of(caller.f_code.co_filename) == INTERNAL:
             _unfollow(end)
             return
         end.tentative = False
@@ -149,7 +151,7 @@ def _on_operation(end: PipeEnd, frame: "FrameType") -> None:
     if not _ready(end.fd, op):
         started = time.monotonic()
 
-        def on_end(ended: float, how: int) -> None:
+        def on_end(ended: float, how: int, value: "Any") -> None:
             if how != waitclock.RETURNED:
                 return
             _count(end, op)
@@ -164,6 +166,8 @@ def _on_operation(end: PipeEnd, frame: "FrameType") -> None:
 
 
 def _count(end: PipeEnd, op: str) -> None:
+    if time.monotonic() >= counters._next_flush:
+        counters.flush()
     if op == _SEND:
         end.sends += 1
     else:
@@ -171,8 +175,6 @@ def _count(end: PipeEnd, op: str) -> None:
     if not end.dirty:
         end.dirty = True
         counters._dirty[id(end)] = end
-    if time.monotonic() >= counters._next_flush:
-        counters.flush()
 
 
 def _ready(fd: int, op: str) -> bool:
@@ -207,25 +209,6 @@ def _at_exit() -> None:
 # -- creation -------------------------------------------------------------------
 
 
-class _AssignmentObserver:
-    """A class attribute that sees assignments; reads find the instance ``__dict__`` (no ``__get__``)."""
-
-    def __init__(self, name: str, on_set: "Any") -> None:
-        self.name = name
-        self.on_set = on_set
-
-    def __set__(self, obj: "Any", value: "Any") -> None:
-        obj.__dict__[self.name] = value
-        if _created_hook.enabled:
-            _created_hook.run(self.on_set, obj, value)
-
-    def __delete__(self, obj: "Any") -> None:
-        try:
-            del obj.__dict__[self.name]
-        except KeyError:
-            raise AttributeError(self.name) from None
-
-
 def _on_writable_set(connection: "Any", value: "Any") -> None:
     init = sys._getframe(3)  # here <- Hook.run <- __set__ <- _ConnectionBase.__init__
     if init.f_code is not _codes.get("init"):
@@ -257,7 +240,7 @@ def _on_writable_set(connection: "Any", value: "Any") -> None:
         if id(connection) not in _ends:
             end = _follow(connection)
             if end is not None:
-                end.tentative = True  # a manager's server receives its own setup pipe this way
+                end.tentative = True  # decided at its first use (queues pickle their pipes too)
 
 
 def _on_readable_set(connection: "Any", value: "Any") -> None:
@@ -287,6 +270,6 @@ def patch(connection: "Any") -> None:
         code = getattr(function, "__code__", None)
         if code is not None:
             _codes[key] = code
-    base._writable = _AssignmentObserver("_writable", _on_writable_set)
-    base._readable = _AssignmentObserver("_readable", _on_readable_set)
+    observe_assignments(base, "_writable", _on_writable_set, _created_hook)
+    observe_assignments(base, "_readable", _on_readable_set, _created_hook)
     counters.at_exit(_at_exit)

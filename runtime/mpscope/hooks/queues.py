@@ -6,7 +6,7 @@ pickling error keep their tracebacks. What is observed:
 * creation: ``Queue.__init__`` and ``__setstate__`` (a queue arriving in a
   spawned child) both end by calling ``self._reset()`` (3.8:
   ``self._after_fork()``), whose lookup is observed; a SimpleQueue's
-  ``_poll`` assignment plays that part for it. Queues that multiprocessing or
+  ``_wlock`` assignment (``hooks/assignments.py``) plays that part for it. Queues that multiprocessing or
   concurrent.futures create for themselves (Pool, ProcessPoolExecutor) are not
   followed; ``queue.created`` is sent by the process that created a queue in
   user code.
@@ -14,10 +14,12 @@ pickling error keep their tracebacks. What is observed:
   and its C SemLock counts acquires minus releases made by this process, so
   ``puts = _sem._count() + gets`` (a put whose item could not be pickled is
   released by the feeder thread and so not counted, as it never was queued).
-* gets: in ``Queue.get`` the lookups of ``_rlock.__enter__`` / ``_rlock.acquire``
-  (the get begins) and ``_sem.release`` (an item was taken; with a timeout,
-  ``_rlock.release`` in ``finally`` ends a get that found nothing). The lookups
-  come from ``semlocks.py``, routed by the code object of ``Queue.get``.
+* gets: ``Queue.get`` begins by taking ``_rlock`` (``with``, or ``acquire`` with a
+  timeout). That lookup (``semlocks.py``; the queue's locks are registered
+  there, so no frame is looked at) is the only observer on the get path. A
+  queue that holds items cannot make the get wait: it is counted there. On an
+  empty queue ``waitclock`` times the get until it returns, and the
+  semaphore's count says whether it took an item.
 * a put that blocks on a full bounded queue: its ``_sem.acquire`` lookup finds
   no free slot; ``waitclock`` reports when that acquire returns.
 * ``task_done()``: its lookup of ``_unfinished_tasks.acquire``; a ``join()`` that
@@ -34,7 +36,6 @@ never wrote to the pipe, lost when the process is gone).
 
 from __future__ import annotations
 
-import _thread
 import sys
 import time
 import weakref
@@ -44,6 +45,7 @@ from mpscope import events as ev
 from mpscope import waitclock
 from mpscope.guard import Hook
 from mpscope.hooks import counters, semlocks, waits
+from mpscope.hooks.assignments import observe_assignments
 from mpscope.hooks.identity import semlock_id
 from mpscope.hooks.lookup import observe_lookups
 from mpscope.roles import qualified_name
@@ -55,26 +57,29 @@ if TYPE_CHECKING:
     from typing import Any, Dict, Optional, Tuple
 
 _created_hook = Hook("queue.created")
-_exit_registered = False
 _exit_hook = Hook("queue.leftover")
+_exit_registered = False
 
 _monotonic = time.monotonic
-_get_ident = _thread.get_ident
 
-# Which of its SemLocks a lookup was about.
-_SEM = 0  # Queue._sem: free slots
-_RLOCK = 1  # readers' lock
-_WLOCK = 2  # SimpleQueue writers' lock
-_UNFINISHED = 3  # JoinableQueue._unfinished_tasks
+# Which of a queue's SemLocks a lookup was about.
+_SEM = 0  # Queue._sem (free slots): acquired by put
+_RLOCK = 1  # readers' lock: taken when a get begins
+_WLOCK = 2  # SimpleQueue writers' lock: taken by put after pickling
+_UNFINISHED = 3  # JoinableQueue._unfinished_tasks: acquired by task_done
 
 _WORKER_ROLES = (ev.ROLE_POOL_WORKER, ev.ROLE_EXECUTOR_WORKER)
+
+_codes: "Dict[str, CodeType]" = {}
+_queues_file: "Optional[str]" = None
+_context_file: "Optional[str]" = None
 
 
 class QueueEntry:
     """What this process knows about one followed queue."""
 
-    __slots__ = ("id", "kind", "ref", "sem", "bounded", "pid", "base", "gets", "puts", "task_done", "joins",
-                 "creator", "used", "dirty", "last", "tentative", "reader_fd")
+    __slots__ = ("id", "kind", "ref", "sem", "slots", "bounded", "pid", "base", "gets", "puts", "task_done",
+                 "joins", "creator", "used", "dirty", "last", "tentative", "reader_fd")
 
     def __init__(self, ident: str, kind: str, queue: "Any") -> None:
         self.id = ident
@@ -82,13 +87,11 @@ class QueueEntry:
         self.ref = weakref.ref(queue, _forget)
         self.sem = getattr(queue, "_sem", None)  # Queue, JoinableQueue
         maxsize = getattr(queue, "_maxsize", None)
+        self.slots = maxsize if isinstance(maxsize, int) else 0  # _sem's value when the queue is empty
         self.bounded = isinstance(maxsize, int) and maxsize < _sem_value_max()
-        self.creator = 0  # pid of the process that created it, when this one did
-        self.used = False
+        self.creator = 0  # this process's pid if it created the queue
         self.tentative = False
         self.reader_fd = -1
-        self.last: "Optional[Tuple[Any, ...]]" = None
-        self.pid = 0
         self.begin_process()
 
     def begin_process(self) -> None:
@@ -101,7 +104,7 @@ class QueueEntry:
         self.joins = 0
         self.dirty = False
         self.used = False
-        self.last = None
+        self.last: "Optional[Tuple[Any, ...]]" = None
 
     def put_count(self) -> int:
         if self.sem is None:
@@ -155,23 +158,21 @@ def _sem_value_max() -> int:
 
 #: id(queue) -> entry
 _entries: "Dict[int, QueueEntry]" = {}
-#: id(SemLock) -> (weak reference to it, entry, which lock)
-_locks: "Dict[int, Tuple[Any, QueueEntry, int]]" = {}
-#: thread id -> (entry, monotonic start) of the Queue.get running on that thread
-_pending: "Dict[int, Tuple[QueueEntry, float]]" = {}
+#: id(SemLock) -> (weak reference to it, entry, which lock); semlocks sends their lookups to _on_lookup.
+_locks: "Dict[int, Tuple[Any, Any, int]]" = semlocks.owned
 
 
 def _forget(ref: "Any") -> None:
     for key, entry in list(_entries.items()):
         if entry.ref is ref:
             del _entries[key]
-    for key, (_, entry, _role) in list(_locks.items()):
-        if entry.ref is ref:
+    for key, (_, owner, _role) in list(_locks.items()):
+        if isinstance(owner, QueueEntry) and owner.ref is ref:
             del _locks[key]
 
 
 def _register_lock(lock: "Any", entry: QueueEntry, role: int) -> None:
-    if lock is not None:
+    if lock is not None and hasattr(lock, "_semlock"):
         _locks[id(lock)] = (weakref.ref(lock), entry, role)
 
 
@@ -210,16 +211,15 @@ def _kind_of(queue: "Any") -> str:
     return ev.QUEUE_KIND_QUEUE
 
 
+# -- creation -------------------------------------------------------------------
+
+
 def _user_frame_above(frame: "Optional[FrameType]") -> "Optional[FrameType]":
     """The frame that asked for the queue, when it is user code (not a Pool or executor of multiprocessing's)."""
-    queues_file = _queues_file
     while frame is not None:
         filename = frame.f_code.co_filename
-        if filename != queues_file and filename != _context_file:
-            if kind_of(filename) == INTERNAL:
-                return None
-            # A user's subclass __init__ (super().__init__) is the user's creation too.
-            return frame
+        if filename != _queues_file and filename != _context_file:
+            return None if kind_of(filename) == INTERNAL else frame
         frame = frame.f_back
     return None
 
@@ -231,8 +231,7 @@ def _on_created(queue: "Any", init_frame: "FrameType", kind: str) -> None:
     entry = _follow(queue, kind)
     entry.creator = counters.pid
     fields: "Dict[str, Any]" = {"queue": entry.id, "queue_kind": kind}
-    maxsize = getattr(queue, "_maxsize", None)
-    fields["maxsize"] = maxsize if entry.bounded else None
+    fields["maxsize"] = getattr(queue, "_maxsize", None) if entry.bounded else None
     cls = type(queue)
     if cls.__module__ != "multiprocessing.queues":
         fields["class"] = qualified_name(cls)
@@ -261,65 +260,110 @@ def _on_reset_lookup(queue: "Any", frame: "FrameType") -> None:
         _on_received(queue, _kind_of(queue))
 
 
-def _on_simple_poll_set(queue: "Any", previous: "Any", value: "Any") -> None:
-    frame = sys._getframe(3)  # here <- Hook.run <- ObservedAttribute.__set__ <- the method that assigned
+def _on_simple_wlock_set(queue: "Any", value: "Any") -> None:
+    frame = sys._getframe(3)  # here <- Hook.run <- AssignmentObserver.__set__ <- the assigning method
     if frame.f_code is _codes.get("simple_init"):
         _on_created(queue, frame, ev.QUEUE_KIND_SIMPLE)
     elif frame.f_code is _codes.get("simple_setstate"):
         _on_received(queue, ev.QUEUE_KIND_SIMPLE)
 
 
+def _on_unfinished_set(queue: "Any", value: "Any") -> None:
+    """JoinableQueue.__init__/__setstate__ set _unfinished_tasks after Queue's part made the entry."""
+    entry = entry_of(queue)
+    if entry is not None:
+        _register_lock(value, entry, _UNFINISHED)
+
+
 # -- hot paths ------------------------------------------------------------------
 
 
-def _lookup_entry(lock: "Any") -> "Optional[Tuple[Any, QueueEntry, int]]":
-    found = _locks.get(id(lock))
-    if found is None or found[0]() is not lock:
-        return None
-    entry = found[1]
+def _refresh(entry: QueueEntry) -> bool:
+    """First use in this process: start its counts, settle a received queue; False to ignore it."""
     if entry.tentative:
         agent = _agent.current()
         if agent is not None and agent.role in _WORKER_ROLES:
             _forget(entry.ref)
-            return None
+            return False
         entry.tentative = False
     if entry.pid != counters.pid:
         entry.begin_process()
-    entry.used = True
-    return found
+    return True
 
 
 def _changed(entry: QueueEntry) -> None:
-    if not entry.dirty:
-        entry.dirty = True
-        counters._dirty[id(entry)] = entry
+    """Send what is due, then mark ``entry`` for the next send.
+
+    Called before a count changes: lookups come before the operation (the
+    semaphore's own count, which puts are derived from, changes only after),
+    so what is sent here is a consistent picture of the moment before it.
+    """
     if _monotonic() >= counters._next_flush:
         counters.flush()
+    if not entry.dirty:
+        _mark(entry)
 
 
-def _put_lookup(op: int, lock: "Any", frame: "FrameType") -> None:
-    if op != semlocks.ACQUIRE:
+def _mark(entry: QueueEntry) -> None:
+    entry.dirty = True
+    entry.used = True
+    counters._dirty[id(entry)] = entry
+
+
+def _on_lookup(entry: QueueEntry, role: int, op: int, lock: "Any") -> None:
+    """``semlocks.owned_handler``: a lookup of ``acquire``/``__enter__`` on a followed queue's lock.
+
+    Runs on every put and get, so the common cases stay a few attribute reads.
+    The frame that made the lookup, when needed, is two frames up.
+    """
+    if (entry.pid != counters.pid or entry.tentative) and not _refresh(entry):
         return
-    found = _lookup_entry(lock)
-    if found is None or found[2] != _SEM:
-        return
-    entry = found[1]
-    if entry.bounded:
-        semlock = lock._semlock
+    if role == _SEM:  # Queue.put / JoinableQueue.put: _sem.acquire(block, timeout)
+        if entry.bounded:
+            semlock = lock._semlock
+            try:
+                full = semlock._get_value() == 0
+            except Exception:
+                full = False
+            if full:
+                _time_blocked_put(entry, semlock, sys._getframe(2))
+        if _monotonic() >= counters._next_flush:
+            counters.flush()
+        if not entry.dirty:
+            _mark(entry)
+    elif role == _RLOCK:  # a get begins
+        if entry.sem is None:
+            _simple_get(entry, sys._getframe(2))
+            return
         try:
-            full = semlock._get_value() == 0
+            empty = entry.sem._semlock._get_value() >= entry.slots
         except Exception:
-            full = False
-        if full:
-            _time_blocked_put(entry, semlock, frame)
-    _changed(entry)
+            empty = False  # macOS: no sem_getvalue
+        if not empty:  # it will not wait
+            if _monotonic() >= counters._next_flush:
+                counters.flush()
+            entry.gets += 1
+            if not entry.dirty:
+                _mark(entry)
+            return
+        frame = sys._getframe(2)
+        local = frame.f_locals
+        if not local.get("block", True):
+            return  # get_nowait() on an empty queue: queue.Empty
+        _time_blocked_get(entry, frame, local.get("timeout") is not None)
+    elif role == _WLOCK:  # SimpleQueue.put, after pickling
+        _changed(entry)
+        entry.puts += 1
+    elif role == _UNFINISHED and op == semlocks.ACQUIRE:  # JoinableQueue.task_done
+        _changed(entry)
+        entry.task_done += 1
 
 
 def _time_blocked_put(entry: QueueEntry, semlock: "Any", frame: "FrameType") -> None:
     started = _monotonic()
     count = semlock._count()
 
-    def on_end(ended: float, how: int) -> None:
+    def on_end(ended: float, how: int, value: "Any") -> None:
         if how == waitclock.NOT_CALLED or ended - started < waits.threshold():
             return
         if how == waitclock.RAISED:
@@ -332,97 +376,52 @@ def _time_blocked_put(entry: QueueEntry, semlock: "Any", frame: "FrameType") -> 
     waitclock.until_c_call_ends(frame, lambda c, a: waitclock.is_method(c, a, semlock, "acquire"), on_end)
 
 
-def _get_lookup(op: int, lock: "Any", frame: "FrameType") -> None:
-    found = _lookup_entry(lock)
-    if found is None:
-        return
-    entry, role = found[1], found[2]
-    if role == _RLOCK:
-        if op == semlocks.RELEASE:  # the `finally` of a get with a timeout
-            pending = _pending.pop(_get_ident(), None)
-            if pending is not None and pending[0] is entry:
-                exc = sys.exc_info()[1]
-                outcome = waits.OUTCOME_TIMEOUT if type(exc).__name__ == "Empty" else waits.OUTCOME_INTERRUPTED
-                ended = _monotonic()
-                if ended - pending[1] >= waits.threshold():
-                    _report(entry, "get", pending[1], ended, outcome, frame)
-        else:  # with self._rlock / self._rlock.acquire(block, timeout): the get begins
-            _pending[_get_ident()] = (entry, _monotonic())
-    elif role == _SEM and op == semlocks.RELEASE:  # an item was taken
-        entry.gets += 1
-        pending = _pending.pop(_get_ident(), None)
-        if pending is not None and pending[0] is entry:
-            ended = _monotonic()
-            if ended - pending[1] >= waits.threshold():
-                _report(entry, "get", pending[1], ended, waits.OUTCOME_OK, frame)
+def _time_blocked_get(entry: QueueEntry, frame: "FrameType", timed: bool) -> None:
+    """A get on an empty queue: timed until it has an item or gives up.
+
+    Without a timeout, ``get`` returns once it has one (or raises). With one,
+    it waits in ``self._poll(timeout)`` and raises ``queue.Empty`` when that
+    returns False; the return of that ``poll`` is watched instead, because a
+    frame that ends by an exception is not always seen (``waitclock``).
+    """
+    semlock = entry.sem._semlock
+    started = _monotonic()
+    count = semlock._count()
+
+    def on_end(ended: float, how: int, value: "Any") -> None:
+        if timed:
+            got = bool(value)  # poll() found data: the get takes it
+        else:
+            got = semlock._count() != count  # the get released _sem: it took an item
+        if got:
+            _changed(entry)
+            entry.gets += 1
+        if ended - started >= waits.threshold():
+            outcome = waits.OUTCOME_OK if got else (waits.OUTCOME_TIMEOUT if timed else waits.OUTCOME_INTERRUPTED)
+            _report(entry, "get", started, ended, outcome, frame)
+
+    code = _codes.get("poll" if timed else "get")
+    if code is None or not waitclock.until_returns(code, on_end):
         _changed(entry)
+        entry.gets += 1  # cannot be timed: counted as if it will succeed
 
 
-def _task_done_lookup(op: int, lock: "Any", frame: "FrameType") -> None:
-    if op != semlocks.ACQUIRE:
-        return
-    found = _lookup_entry(lock)
-    if found is None:
-        queue = frame.f_locals.get("self")
-        entry = entry_of(queue) if queue is not None else None
-        if entry is None or getattr(queue, "_unfinished_tasks", None) is not lock:
-            return
-        _register_lock(lock, entry, _UNFINISHED)
-        found = _lookup_entry(lock)
-        if found is None:
-            return
-    entry = found[1]
-    entry.task_done += 1
-    _changed(entry)
-
-
-def join_waited(queue: "Any", started: float, ended: float, frame: "FrameType") -> None:
-    """A ``JoinableQueue.join()`` waited from ``started`` to ``ended`` (called by ``sync.py``)."""
-    entry = entry_of(queue)
-    if entry is None:
-        return
-    if entry.pid != counters.pid:
-        entry.begin_process()
-    entry.used = True
-    entry.joins += 1
-    if ended - started >= waits.threshold():
-        _report(entry, "join", started, ended, waits.OUTCOME_OK, frame)
-    _changed(entry)
-
-
-def _simple_get_lookup(op: int, lock: "Any", frame: "FrameType") -> None:
-    if op != semlocks.ENTER:
-        return
-    found = _lookup_entry(lock)
-    if found is None or found[2] != _RLOCK:
-        return
-    entry = found[1]
+def _simple_get(entry: QueueEntry, frame: "FrameType") -> None:
     if entry.reader_fd >= 0 and not _readable(entry.reader_fd):
         started = _monotonic()
 
-        def on_end(ended: float, how: int) -> None:
+        def on_end(ended: float, how: int, value: "Any") -> None:
             if how == waitclock.RETURNED:
-                entry.gets += 1
                 _changed(entry)
+                entry.gets += 1
                 if ended - started >= waits.threshold():
                     _report(entry, "get", started, ended, waits.OUTCOME_OK, frame)
 
         code = _codes.get("simple_get")
         if code is not None and waitclock.until_returns(code, on_end):
             return
+    _changed(entry)
     entry.gets += 1
-    _changed(entry)
-
-
-def _simple_put_lookup(op: int, lock: "Any", frame: "FrameType") -> None:
-    if op != semlocks.ENTER:
-        return
-    found = _lookup_entry(lock)
-    if found is None or found[2] != _WLOCK:
-        return
-    entry = found[1]
-    entry.puts += 1
-    _changed(entry)
 
 
 def _readable(fd: int) -> bool:
@@ -435,6 +434,17 @@ def _readable(fd: int) -> bool:
         return bool(poller.poll(0))
     except Exception:
         return True
+
+
+def join_waited(queue: "Any", started: float, ended: float, frame: "FrameType") -> None:
+    """A ``JoinableQueue.join()`` waited from ``started`` to ``ended`` (called by ``sync.py``)."""
+    entry = entry_of(queue)
+    if entry is None or not _refresh(entry):
+        return
+    _changed(entry)
+    entry.joins += 1
+    if ended - started >= waits.threshold():
+        _report(entry, "join", started, ended, waits.OUTCOME_OK, frame)
 
 
 def _report(entry: QueueEntry, op: str, started: float, ended: float, outcome: str, frame: "FrameType") -> None:
@@ -452,40 +462,39 @@ def _at_exit() -> None:
 
 
 def _leftover(entry: QueueEntry) -> None:
-    here = entry.creator == counters.pid or (entry.used and entry.pid == counters.pid)
-    if not here:
+    used_here = entry.used and entry.pid == counters.pid
+    if not used_here and entry.creator != counters.pid:
         return
-    if entry.pid == counters.pid and entry.used:
-        entry.dirty = True
-        counters._dirty[id(entry)] = entry
+    if used_here:
+        _mark(entry)  # the last counters go out with the finisher's flush
     queue = entry.ref()
     if queue is None:
+        return
+    if entry.kind == ev.QUEUE_KIND_SIMPLE:
+        try:
+            if not queue.empty():
+                waits.emit(ev.QUEUE_LEFTOVER, {"queue": entry.id, "backlog": None, "buffered": 0})
+        except Exception:
+            pass  # closed
         return
     backlog = entry.backlog()
     buffered = 0
     buffer = getattr(queue, "_buffer", None)
-    if buffer is not None and entry.used:
+    feeder = getattr(queue, "_thread", None)
+    # Items still in the feeder's buffer are lost only if nobody will wait for the feeder:
+    # multiprocessing joins it at exit unless cancel_join_thread() was called (on 3.13 that
+    # join comes after this point, among a child's atexit handlers).
+    if buffer is not None and used_here and (getattr(queue, "_joincancelled", False) or
+                                             feeder is None or not feeder.is_alive()):
         try:
             buffered = len(buffer)
         except Exception:
             buffered = 0
-    if entry.kind == ev.QUEUE_KIND_SIMPLE:
-        try:
-            if not queue.empty():
-                backlog = None
-                waits.emit(ev.QUEUE_LEFTOVER, {"queue": entry.id, "backlog": None, "buffered": 0})
-        except Exception:
-            pass
-        return
     if backlog or buffered:
         waits.emit(ev.QUEUE_LEFTOVER, {"queue": entry.id, "backlog": backlog, "buffered": buffered})
 
 
 # -- patching -------------------------------------------------------------------
-
-_codes: "Dict[str, CodeType]" = {}
-_queues_file: "Optional[str]" = None
-_context_file: "Optional[str]" = None
 
 
 def patch(queues: "Any") -> None:
@@ -500,23 +509,19 @@ def patch(queues: "Any") -> None:
     _context_file = getattr(sys.modules.get("multiprocessing.context"), "__file__", None)
     reset_name = "_reset" if "_reset" in queue_class.__dict__ else "_after_fork"
     for key, function in (("init", queue_class.__init__), ("setstate", queue_class.__setstate__),
-                          ("put", queue_class.put), ("get", queue_class.get), ("jput", joinable.put),
-                          ("task_done", joinable.task_done), ("join", joinable.join),
-                          ("simple_init", simple.__init__), ("simple_setstate", simple.__setstate__),
-                          ("simple_get", simple.get), ("simple_put", simple.put)):
+                          ("get", queue_class.get), ("join", joinable.join), ("simple_init", simple.__init__),
+                          ("simple_setstate", simple.__setstate__), ("simple_get", simple.get)):
         code = getattr(function, "__code__", None)
         if code is not None:
             _codes[key] = code
-    semlocks.route(_codes.get("put"), _put_lookup)
-    semlocks.route(_codes.get("jput"), _put_lookup)
-    semlocks.route(_codes.get("get"), _get_lookup)
-    semlocks.route(_codes.get("task_done"), _task_done_lookup)
-    semlocks.route(_codes.get("simple_get"), _simple_get_lookup)
-    semlocks.route(_codes.get("simple_put"), _simple_put_lookup)
+    connection = sys.modules.get("multiprocessing.connection")
+    poll = getattr(getattr(connection, "_ConnectionBase", None), "poll", None)
+    if getattr(poll, "__code__", None) is not None:
+        _codes["poll"] = poll.__code__
+    semlocks.owned_handler = _on_lookup
     from mpscope.hooks import sync
 
     sync.codes.join = _codes.get("join")
     observe_lookups(queue_class, reset_name, _on_reset_lookup, _created_hook)
-    from mpscope.hooks.attributes import observe_attribute
-
-    observe_attribute(simple, "_poll", _on_simple_poll_set, _created_hook)
+    observe_assignments(simple, "_wlock", _on_simple_wlock_set, _created_hook)
+    observe_assignments(joinable, "_unfinished_tasks", _on_unfinished_set, _created_hook)

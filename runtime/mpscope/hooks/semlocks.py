@@ -5,18 +5,23 @@ moments when a SemLock is taken or given back say when a queue ``get`` starts
 and ends, when a ``Condition.wait`` sleeps and wakes, and when user code
 acquires a lock. None of these calls is wrapped:
 
-* ``lock.acquire`` / ``lock.release`` are instance attributes holding the C
-  methods of the lock's ``_semlock``. A data descriptor of the same name on
-  the class is consulted first: it reports the lookup, then returns the very
-  same C method from the instance ``__dict__``, which the caller calls directly.
+* ``lock.acquire`` is an instance attribute holding the C method of the lock's
+  ``_semlock``. A data descriptor of the same name on the class is consulted
+  first: it reports the lookup, then returns the very same C method from the
+  instance ``__dict__``, which the caller calls directly. (``release`` is left
+  alone: a wait is timed from its start, see ``waitclock``, and every
+  observer costs time on the paths it watches.)
 * ``with lock:`` looks ``__enter__`` up on the class; an observer there reports
   the lookup and returns the original bound method.
 
-Each report goes to a route chosen by the code object of the frame that looked
-the method up: multiprocessing's own methods (``Queue.get``, ``Condition.wait``
-...) are routed by the modules that understand them, user code (and
-third-party libraries) to the user route, and every other internal caller to
-nothing (decided once per code object).
+The locks of followed queues are registered in ``owned`` with their role
+(free slots, readers' lock, ...), which says what the lookup means (a put, a
+get) without looking at any frame. Any other lock is reported only if taking
+it could wait (it is not free); the report then goes to a route chosen by the
+code object of the frame that looked the method up: multiprocessing's own
+methods (``Condition.wait`` ...) are routed by the modules that understand
+them, user code (and third-party libraries) to the user route, and every other
+internal caller to nothing (decided once per code object).
 """
 
 from __future__ import annotations
@@ -29,13 +34,14 @@ from mpscope.userframes import INTERNAL, kind_of
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import CodeType, FrameType
-    from typing import Any, Callable, Dict, Optional
+    from typing import Any, Callable, Dict, Optional, Tuple
 
     Route = Callable[[int, Any, FrameType], None]
 
 ACQUIRE = 0  # lookup of lock.acquire
-RELEASE = 1  # lookup of lock.release
 ENTER = 2  # lookup of lock.__enter__ (a with statement)
+
+RECURSIVE_MUTEX = 0  # _multiprocessing.SemLock.kind of an RLock
 
 _hook = Hook("semlock")
 _getframe = sys._getframe
@@ -45,6 +51,12 @@ _MAX_CACHED = 8192
 #: caller code object -> route (None: nothing to do for that caller).
 _routes: "Dict[CodeType, Optional[Route]]" = {}
 _user_route: "Optional[Route]" = None
+
+#: Locks that belong to a followed queue: id(lock) -> (weak reference to the lock, owner, role).
+#: Their lookups go to ``owned_handler(owner, role, op, lock)`` without looking at any frame:
+#: the role says which queue operation it is, and this runs on every put and get.
+owned: "Dict[int, Tuple[Any, Any, int]]" = {}
+owned_handler: "Optional[Callable[[Any, int, int, Any], None]]" = None
 
 _semlock_class: "Any" = None
 enter_code: "Optional[CodeType]" = None  # SemLock.__enter__
@@ -72,14 +84,30 @@ def _classify(code: "CodeType") -> "Optional[Route]":
     return handler
 
 
+def _dispatch_other(op: int, obj: "Any") -> None:
+    """A lookup on a lock that is not a followed queue's (two frames below the looking-up frame)."""
+    # It matters only when taking it may wait: skip free locks before looking at frames.
+    semlock = obj._semlock
+    try:
+        if semlock._get_value() > 0 or (semlock.kind == RECURSIVE_MUTEX and semlock._is_mine()):
+            return
+    except Exception:
+        return  # no sem_getvalue (macOS): waits are not timed
+    frame = _getframe(2)
+    handler = _routes.get(frame.f_code, _UNSET)
+    if handler is _UNSET:
+        handler = _classify(frame.f_code)
+    if handler is not None:
+        handler(op, obj, frame)
+
+
 class _InstanceMethod:
-    """``acquire`` / ``release``: the value stays in the instance ``__dict__``; lookups are reported."""
+    """``acquire``: the value stays in the instance ``__dict__``; lookups are reported."""
 
-    __slots__ = ("name", "op")
+    __slots__ = ("name",)
 
-    def __init__(self, name: str, op: int) -> None:
+    def __init__(self, name: str) -> None:
         self.name = name
-        self.op = op
 
     def __get__(self, obj: "Any", objtype: "Any" = None) -> "Any":
         if obj is None:
@@ -88,12 +116,15 @@ class _InstanceMethod:
             method = obj.__dict__[self.name]
         except KeyError:
             raise AttributeError("%r object has no attribute %r" % (type(obj).__name__, self.name)) from None
-        frame = _getframe(1)
-        handler = _routes.get(frame.f_code, _UNSET)
-        if handler is _UNSET:
-            handler = _classify(frame.f_code)
-        if handler is not None and _hook.enabled:
-            _hook.run(handler, self.op, obj, frame)
+        if _hook.enabled:
+            try:  # Hook.run inlined, and the owned check too: this runs on every put
+                found = owned.get(id(obj))
+                if found is None:
+                    _dispatch_other(ACQUIRE, obj)
+                elif found[0]() is obj:
+                    owned_handler(found[1], found[2], ACQUIRE, obj)  # type: ignore[misc]
+            except Exception as exc:
+                _hook.fail(exc)
         return method
 
     def __set__(self, obj: "Any", value: "Any") -> None:
@@ -117,13 +148,15 @@ class _EnterObserver:
         self.__module__ = function.__module__
 
     def __get__(self, obj: "Any", objtype: "Any" = None) -> "Any":
-        if obj is not None:
-            frame = _getframe(1)
-            handler = _routes.get(frame.f_code, _UNSET)
-            if handler is _UNSET:
-                handler = _classify(frame.f_code)
-            if handler is not None and _hook.enabled:
-                _hook.run(handler, ENTER, obj, frame)
+        if obj is not None and _hook.enabled:
+            try:  # as in _InstanceMethod: this runs on every get
+                found = owned.get(id(obj))
+                if found is None:
+                    _dispatch_other(ENTER, obj)
+                elif found[0]() is obj:
+                    owned_handler(found[1], found[2], ENTER, obj)  # type: ignore[misc]
+            except Exception as exc:
+                _hook.fail(exc)
         return self.__wrapped__.__get__(obj, objtype)
 
     def __call__(self, *args: "Any", **kwargs: "Any") -> "Any":
@@ -139,11 +172,10 @@ def patch(synchronize: "Any") -> bool:
         return False
     if isinstance(enter, _EnterObserver):
         return True
-    if "acquire" in semlock.__dict__ or "release" in semlock.__dict__:
+    if "acquire" in semlock.__dict__:
         return False  # not the instance-attribute shape this relies on
     _semlock_class = semlock
     enter_code = enter.__code__
-    semlock.acquire = _InstanceMethod("acquire", ACQUIRE)
-    semlock.release = _InstanceMethod("release", RELEASE)
+    semlock.acquire = _InstanceMethod("acquire")
     semlock.__enter__ = _EnterObserver(enter)
     return True

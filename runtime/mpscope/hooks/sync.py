@@ -13,9 +13,9 @@
     lookup (``semlocks.py``) checks whether the lock is free; only when it is
     not, ``waitclock`` reports when the call returns.
   - ``Condition.wait`` (and so ``Event.wait``, ``Barrier.wait`` and
-    ``JoinableQueue.join``): its lookups of ``_wait_semaphore.acquire`` and,
-    in its ``finally``, of ``_woken_count.release`` bracket the sleep exactly.
-    The frames above it say whose wait it is.
+    ``JoinableQueue.join``): its lookup of ``_wait_semaphore.acquire`` starts
+    the sleep, ``waitclock`` sees that acquire return. The frames above it say
+    whose wait it is.
 
 Holder: a process that waits for a Lock or RLock held by another of its own
 threads names itself as ``holder_pid``. A holder in another process is not
@@ -67,9 +67,9 @@ class _Codes:
 codes = _Codes()
 _context_file: "Optional[str]" = None
 
-#: thread id -> (id of the Condition.wait frame, monotonic start, ended). Ids, not frames: a kept
-#: frame would keep the caller's locals alive after the wait.
-_condition_waits: "Dict[int, Tuple[int, float, bool]]" = {}
+#: thread id -> (id of the Condition.wait frame, id of its _wait_semaphore). Ids, not objects:
+#: a kept frame would keep the caller's locals alive after the wait.
+_condition_waits: "Dict[int, Tuple[int, int]]" = {}
 
 
 def _code(cls: "Any", name: str) -> "Optional[CodeType]":
@@ -194,8 +194,6 @@ def _delegated_lookup(op: int, lock: "Any", frame: "FrameType") -> None:
 
 
 def _user_lookup(op: int, lock: "Any", frame: "FrameType", identity: "Any" = None, kind: "Optional[str]" = None) -> None:
-    if op == semlocks.RELEASE:
-        return
     semlock = lock._semlock
     try:
         if semlock._get_value() > 0 or (semlock.kind == RECURSIVE_MUTEX and semlock._is_mine()):
@@ -211,7 +209,7 @@ def _user_lookup(op: int, lock: "Any", frame: "FrameType", identity: "Any" = Non
     count = semlock._count()
     started = time.monotonic()
 
-    def on_end(ended: float, how: int) -> None:
+    def on_end(ended: float, how: int, value: "Any") -> None:
         if how == waitclock.NOT_CALLED or ended - started < waits.threshold():
             return
         if how == waitclock.RAISED:
@@ -235,22 +233,35 @@ def _user_lookup(op: int, lock: "Any", frame: "FrameType", identity: "Any" = Non
 
 
 def _condition_wait_lookup(op: int, lock: "Any", frame: "FrameType") -> None:
-    # In Condition.wait the lookups come in this order: release _sleeping_count,
-    # release _lock (n times), acquire _wait_semaphore (the sleep begins),
-    # release _woken_count (in `finally`: the sleep is over), acquire _lock (n times).
+    # Condition.wait looks up acquire twice: on _wait_semaphore (the sleep; first) and, after
+    # waking, on its _lock to take it back. The second must not start another wait.
+    if op != semlocks.ACQUIRE:
+        return
     thread = waitclock._get_ident()
     current = _condition_waits.get(thread)
-    if op == semlocks.ACQUIRE:
-        if current is None or current[0] != id(frame):
-            _condition_waits[thread] = (id(frame), time.monotonic(), False)
-    elif op == semlocks.RELEASE and current is not None:
-        if current[0] == id(frame) and not current[2]:
-            ended = time.monotonic()
-            _condition_waits[thread] = (id(frame), current[1], True)
-            if ended - current[1] >= waits.threshold():
-                _condition_hook.run(_report_condition_wait, frame, current[1], ended)
-        elif current[2]:
-            del _condition_waits[thread]  # the next wait's first release
+    if current is not None and current[0] == id(frame) and current[1] != id(lock):
+        condition = frame.f_locals.get("self")
+        if getattr(condition, "_lock", None) is lock:
+            return  # taking the condition's lock back after the wait
+    _condition_waits[thread] = (id(frame), id(lock))
+    started = time.monotonic()
+    semlock = lock._semlock
+
+    def on_end(ended: float, how: int, value: "Any") -> None:
+        if how != waitclock.NOT_CALLED:
+            _condition_hook.run(_condition_wait_ended, frame, started, ended)
+
+    waitclock.until_c_call_ends(frame, lambda c, a: waitclock.is_method(c, a, semlock, "acquire"), on_end)
+
+
+def _condition_wait_ended(wait_frame: "FrameType", started: float, ended: float) -> None:
+    caller = wait_frame.f_back
+    if caller is not None and caller.f_code is codes.join:
+        queues = sys.modules.get("mpscope.hooks.queues")
+        if queues is not None:
+            queues.join_waited(caller.f_locals.get("self"), started, ended, caller)  # type: ignore[attr-defined]
+    elif ended - started >= waits.threshold():
+        _report_condition_wait(wait_frame, started, ended)
 
 
 def _report_condition_wait(wait_frame: "FrameType", started: float, ended: float) -> None:
@@ -260,11 +271,6 @@ def _report_condition_wait(wait_frame: "FrameType", started: float, ended: float
         caller = caller.f_back
     code = caller.f_code if caller is not None else None
     owner = caller.f_locals.get("self") if caller is not None else None
-    if code is codes.join and owner is not None:
-        queues = sys.modules.get("mpscope.hooks.queues")
-        if queues is not None:
-            queues.join_waited(owner, started, ended, caller)  # type: ignore[attr-defined]
-        return
     if code is codes.event_wait and owner is not None:
         kind, identity = "Event", getattr(owner, "_flag", None)
     elif code in codes.barrier_waits and owner is not None:

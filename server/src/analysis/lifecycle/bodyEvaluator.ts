@@ -24,7 +24,7 @@ import {
   withSlot,
 } from './lifecycleFacts';
 import type { Observation, ObservationContent } from './observations';
-import { CONTEXT_MANAGED_KINDS, QUEUE_GET_METHODS, SHARED_RESOURCE_KINDS, type TrackedKind } from './trackedApi';
+import { CONTEXT_MANAGED_KINDS, LIFECYCLE_METHODS, QUEUE_GET_METHODS, SHARED_RESOURCE_KINDS, type TrackedKind } from './trackedApi';
 
 /** What the evaluator asks of the analysis around it. */
 export interface EvaluationContext {
@@ -52,6 +52,9 @@ const HARMLESS_BUILTINS = new Set([
   'hash',
 ]);
 
+/** Methods that, taken as values (`callback=pool.close`), can change the object when called later. */
+const BOUND_METHODS: ReadonlySet<string> = new Set(Object.values(LIFECYCLE_METHODS).flat());
+
 /** What an expression evaluates to, as far as tracked objects go. */
 interface AbstractValue {
   readonly facts: readonly Fact[];
@@ -59,7 +62,7 @@ interface AbstractValue {
   readonly elements?: readonly (AbstractValue | undefined)[];
 }
 
-/** Runs one node's code over a state: the transfer function of the object-flow problem. */
+/** Runs one node's code over a state: the transfer function of the lifecycle problem. */
 export class BodyEvaluator {
   observer: ((observation: Observation) => void) | undefined;
   /** The state being transformed; copied on the first write (`writable`) so untouched nodes cost nothing. */
@@ -382,8 +385,13 @@ export class BodyEvaluator {
         const key = this.keyOf(expression);
         const facts = key === undefined ? undefined : this.map.get(key);
         if (facts) return { facts };
-        // Reading an attribute of an object (`p.exitcode`) neither keeps nor changes it.
-        this.evaluate(expression.object);
+        // Reading an attribute of an object (`p.exitcode`) neither keeps nor changes it, but a
+        // bound method (`pool.terminate`, handed to a timer or a signal handler) can act on it
+        // later: it carries the object like a container does.
+        const owner = this.evaluate(expression.object);
+        if (owner !== undefined && owner.facts.length > 0 && expression.name && BOUND_METHODS.has(expression.name.name)) {
+          return { facts: [], elements: [owner] };
+        }
         return undefined;
       }
       case 'Call':
@@ -735,7 +743,7 @@ export class BodyEvaluator {
     // The observation shares the current map; the next write copies it.
     this.owned = false;
     const normalFacts = this.node.exceptional ? [] : observation.facts;
-    this.observer({ ...observation, body: this.body, node: this.node, state: this.map, normalFacts } as Observation);
+    this.observer(Object.assign(observation, { body: this.body, node: this.node, state: this.map, normalFacts }) as Observation);
   }
 }
 

@@ -36,6 +36,10 @@ export class CreationSearch {
     const interesting = new Set<string>(CONSTRUCTOR_NAMES);
     for (const name of this.scopes.moduleScope.bindings.keys()) interesting.add(name);
     for (const body of bodies) if (body.scope.kind === 'class') interesting.add((body.owner as ClassDefinition).name.name);
+    // Names imported under another name anywhere, functions included (`from multiprocessing
+    // import Pool as P` inside a test). Every `as name` in the text is taken (`with`/`except`
+    // targets too): this only narrows which calls are looked at closely.
+    for (const match of this.text.matchAll(AS_NAME)) interesting.add(match[1]);
     const starImports = this.scopes.moduleScope.starImports.length > 0;
     const matches: { name: string; at: number; root: string | undefined }[] = [];
     forEachCalledName(this.text, interesting, (name, at) => {
@@ -132,6 +136,9 @@ function dottedRoot(text: string, at: number): string | undefined {
 const CONSTRUCTOR_NAMES: ReadonlySet<string> = new Set([...TRACKED_CONSTRUCTORS.keys()].map((name) => name.slice(name.lastIndexOf('.') + 1)));
 
 /** Modules whose members can create tracked objects. */
+/** `as name`, in imports (and `with`/`except`, harmlessly). */
+const AS_NAME = /\bas\s+([A-Za-z_][A-Za-z0-9_]*)/g;
+
 export const PROCESS_PACKAGES = /^(multiprocessing|concurrent)(\.|$)/;
 
 /** The first name of a dotted expression or call chain: `mp` for `mp.get_context("spawn").Pool`. */

@@ -156,20 +156,29 @@ export class LifecycleAnalysis implements EvaluationContext {
     const graph = buildControlFlow(body.block, { terminates: (statement) => this.termination(statement, body.scope) });
     if (graph === undefined) return undefined;
     const evaluator = new BodyEvaluator(this, body, creations, this.capturedNames(body));
+    // Observations are recorded while solving: a worklist solver re-runs a node whenever its
+    // input changes, so the last run of each node saw its final input, and what it observed
+    // then replaces what earlier runs did. No second pass over the graph is needed.
+    const observedAt: (Observation[] | undefined)[] = new Array(graph.nodes.length);
+    let current: Observation[] = [];
+    evaluator.observer = (observation) => current.push(observation);
     const inputs = solveForward<FactState>(graph, {
       initial: EMPTY_STATE,
-      transfer: (node, state) => evaluator.transfer(node, state),
+      transfer: (node, state) => {
+        current = [];
+        const output = evaluator.transfer(node, state);
+        observedAt[node.id] = current.length > 0 ? current : undefined;
+        return output;
+      },
       refine: (node, edge, state) => evaluator.refine(node, edge, state),
       join: joinStates,
       equals: sameStates,
     });
     if (inputs === undefined) return undefined;
-    // The final pass: each reachable node once more, with its settled input, to observe.
     const found: Observation[] = [];
-    evaluator.observer = (observation) => found.push(observation);
     for (const id of graph.order) {
-      const input = inputs[id];
-      if (input !== undefined) evaluator.transfer(graph.nodes[id], input);
+      const observed = observedAt[id];
+      if (observed !== undefined) found.push(...observed);
     }
     return mergeCopies(found);
   }
@@ -220,9 +229,10 @@ export class LifecycleAnalysis implements EvaluationContext {
     const value = unparenthesize(statement.value);
     if (value.kind !== 'Call') return undefined;
     const callee = unparenthesize(value.callee);
-    if (callee.kind === 'Name' && (callee.name === 'exit' || callee.name === 'quit') && scope.lookup(callee.name) === undefined) {
-      return 'raise';
-    }
+    const name = callee.kind === 'Name' ? callee.name : callee.kind === 'Attribute' ? callee.name?.name : undefined;
+    // Only these names can be `sys.exit`, `os._exit`, `os.abort` or the `exit`/`quit` builtins.
+    if (name !== 'exit' && name !== 'quit' && name !== '_exit' && name !== 'abort') return undefined;
+    if (callee.kind === 'Name' && (name === 'exit' || name === 'quit') && scope.lookup(name) === undefined) return 'raise';
     const resolved = this.resolver.resolve(value.callee, scope);
     if (resolved?.kind !== 'qualified') return undefined;
     if (resolved.name === 'sys.exit') return 'raise';

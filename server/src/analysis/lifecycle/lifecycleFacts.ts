@@ -1,4 +1,4 @@
-// What the object-flow analysis knows at one program point: for each name (`pool`), attribute
+// What the lifecycle analysis knows at one program point: for each name (`pool`), attribute
 // path (`self.pool`) or internal slot, which tracked objects it may hold and in which phase of
 // their life each may be. Every fact stands for at least one path that reaches the point, so
 // "some path" questions ("can `pool` still be running here?") are answered by looking for one

@@ -1,4 +1,4 @@
-// The multiprocessing objects whose life the object-flow analysis follows, the calls that make
+// The multiprocessing objects whose life the lifecycle analysis follows, the calls that make
 // them, and the methods that move them from one phase of their life to the next. Keyed by the
 // canonical qualified names the resolver produces. Anything not listed is not tracked.
 

@@ -16,7 +16,7 @@
 //   for its tasks (shutdown(wait=True)), so any method calls do;
 // - no syntax error lies in the range.
 
-import type { Fact, TrackedObject } from '../../analysis/lifecycle';
+import type { TrackedObject } from '../../analysis/lifecycle';
 import type { Block, Expression, SourceFile, Statement } from '../../parser';
 import { statementBlocks, statementExpressions, unparenthesize, walkExpression } from '../../parser';
 import type { RuleContext, RuleFix } from '../rule';
@@ -28,8 +28,7 @@ export const CONVERT_TO_WITH_TITLE = 'Manage the pool with a `with` block';
 /** Pool methods that return only when the work is done (so `terminate()` at the block's end loses nothing). */
 const WAITING_POOL_METHODS: ReadonlySet<string> = new Set(['map', 'starmap', 'apply', 'close', 'join']);
 
-export function convertToWithFix(context: RuleContext, object: TrackedObject, facts: readonly Fact[]): RuleFix | undefined {
-  void facts;
+export function convertToWithFix(context: RuleContext, object: TrackedObject): RuleFix | undefined {
   const { source } = context;
   const found = creationStatement(object.body.block, object.site);
   if (found === undefined) return undefined;

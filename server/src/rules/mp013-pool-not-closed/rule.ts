@@ -12,7 +12,7 @@
 // script's `if __name__ == "__main__":` block) lives as long as the program, and
 // multiprocessing's exit handler terminates it; flagging it would flag nearly every script.
 
-import type { Fact, TrackedObject } from '../../analysis/lifecycle';
+import type { TrackedObject } from '../../analysis/lifecycle';
 import type { Rule, RuleContext, RuleFix } from '../rule';
 import { callText } from '../common/lifecycleFindings';
 import { convertToWithFix } from './convertToWith';
@@ -37,7 +37,7 @@ export const poolNotClosed: Rule = {
         if (fact.phase !== 'running' || fact.escaped || lifecycles.createdWhereErrorExpected(object)) continue;
         reported.add(object);
         const closedSomewhere = observation.facts.some((candidate) => candidate.object === object && CLOSED.has(candidate.phase));
-        report(context, object, closedSomewhere, observation.facts);
+        report(context, object, closedSomewhere);
       }
     }
   },
@@ -48,12 +48,12 @@ function madeInFunction(object: TrackedObject): boolean {
   return 'kind' in owner && owner.kind === 'FunctionDef';
 }
 
-function report(context: RuleContext, object: TrackedObject, closedSomewhere: boolean, facts: readonly Fact[]): void {
+function report(context: RuleContext, object: TrackedObject, closedSomewhere: boolean): void {
   const created = `\`${callText(context.source, object.site)}\``;
   const owner = object.body.owner;
   const where = 'kind' in owner && owner.kind === 'FunctionDef' ? ` out of \`${owner.name.name}()\`` : '';
   const fixes: RuleFix[] = [];
-  const fix = convertToWithFix(context, object, facts);
+  const fix = convertToWithFix(context, object);
   if (fix) fixes.push(fix);
   const message =
     object.kind === 'pool'

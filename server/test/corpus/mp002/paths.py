@@ -166,3 +166,13 @@ def every_way_out_closes_first(items):
     finally:
         pool.join()
     return result
+
+
+def local_import_under_another_name():
+    from multiprocessing import (
+        Pool as LocalPool,
+    )
+
+    pool = LocalPool(2)
+    pool.join()  # expect: MP002
+    pool.terminate()

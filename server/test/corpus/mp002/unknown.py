@@ -89,3 +89,11 @@ def unresolved_pool_class():
 
 def make_pool():
     return Pool(2)
+
+
+def closed_later_by_a_timer(timer_class):
+    pool = Pool(2)
+    timer = timer_class(5.0, pool.close)
+    timer.start()
+    timer.join()
+    pool.join()
