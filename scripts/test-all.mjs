@@ -12,6 +12,7 @@ const stages = [
   { name: 'unit', command: node, args: ['scripts/test-unit.mjs'] },
   { name: 'runtime', command: node, args: ['scripts/test-runtime.mjs'], requires: 'scripts/test-runtime.mjs' },
   { name: 'integration', command: node, args: ['scripts/test-integration.mjs'] },
+  { name: 'e2e', command: node, args: ['scripts/test-e2e.mjs'] },
   { name: 'package', command: node, args: ['scripts/test-package.mjs'] },
 ];
 

@@ -64,13 +64,28 @@ const e2eSettings = {
 };
 
 /**
- * The run the test makes, and the rows the Processes view must show for it: exit_codes.py starts
- * four children that end four ways (exit 0, sys.exit(3), an exception, terminate()), so one run
- * shows exit codes, a failure and a signal. Labels are `name pid · state · exit or signal …`.
+ * The runs the test makes, and the rows the Processes view must show for each (row names are
+ * `label description`: `name pid · state · exit or signal · duration …`).
+ * - pool_failing_task.py: a Pool whose map has one task raising ValueError; the tree groups the
+ *   workers under their Pool and lists the failed task under the worker that ran it (which
+ *   worker is up to multiprocessing).
+ * - exit_codes.py: four children that end four ways (exit 0, sys.exit(3), an exception,
+ *   terminate()): exit codes, failures and a signal in one run.
  */
-const sample = {
+const poolRun = {
+  file: 'pool_failing_task.py',
+  session: /^pool_failing_task\.py\b.*\bended\b/,
+  processes: 3,
+  rows: [
+    ['the Pool, with its failed task counted', /^Pool\b.*\b1 failed\b/],
+    ['the worker that ran the failed task', /^\w*PoolWorker-\d+ \d+ · .*\b1 failed\b/],
+    ['the failed task, with its exception', /^parse\b.*\bfailed\b.*\bValueError\b/],
+  ],
+};
+const exitCodesRun = {
   file: 'exit_codes.py',
   session: /^exit_codes\.py\b.*\bended\b/,
+  processes: 5,
   rows: [
     ['the main process', /^MainProcess \d+ · exited · exit 0\b/],
     ['the child that returns', /^finishes \d+ · exited · exit 0\b/],
@@ -78,9 +93,11 @@ const sample = {
     ['the child that raises', /^crashes \d+ · failed · exit 1\b/],
     ['the child terminated by its parent', /^terminated \d+ · killed · SIGTERM\b/],
   ],
-  /** The row hovered for the picture, and what its tooltip must say. */
-  hover: [/^crashes \d+/, /ValueError/],
 };
+/** The row hovered for its tooltip, and what the tooltip must say. */
+const hovered = { row: /^crashes \d+/, tooltip: /ValueError/ };
+/** The session the Timeline shows. */
+const timelineRun = exitCodesRun;
 
 /** Pictures kept in test-results/e2e/; the README's are copied to media/screenshots/ on request. */
 const readmeScreenshots = ['processes', 'timeline', 'diagnostics'];
@@ -104,29 +121,29 @@ async function expectRows(tree, expected) {
   }
 }
 
-async function runSample(page) {
-  await openFile(page, sample.file);
+/**
+ * The Processes view shares the Run and Debug side bar with the "Run" section: fold that one and
+ * widen the side bar, so every row is drawn (the tree draws only the rows in sight) and the
+ * descriptions are not cut.
+ */
+async function showProcessesView(page) {
+  await runCommand(page, 'View: Show Run and Debug');
+  await collapseSection(page, 'Run');
+  await resizeSideBar(page, 520);
+}
+
+async function runSample(page, run) {
+  await openFile(page, run.file);
   await runCommand(page, 'mpscope: Run Python File with Process Tree');
-  const tree = treeView(page, 'Processes');
-  await expectRows(tree, [['the session, ended', sample.session], ...sample.rows]);
-  await openFile(page, 'pool_failing_task.py');
-  await runCommand(page, 'mpscope: Run Python File with Process Tree');
-  await expectRows(tree, [['x', /^pool_failing_task\.py\b.*\bended\b/]]);
-  console.log((await treeRowNames(tree)).join('\n'));
-  return tree;
+  await expectRows(treeView(page, 'Processes'), [[`the session of ${run.file}, ended`, run.session], ...run.rows]);
 }
 
 async function pictureOfTheTree(page, tree) {
-  // The Processes view shares the Run and Debug side bar with the "Run" section: fold that one
-  // and widen the side bar so the descriptions are not cut.
-  await collapseSection(page, 'Run');
-  await resizeSideBar(page, 520);
   await focusEditor(page);
   await screenshot(page, 'processes');
   // The tooltip of the failed child, a separate picture: it would cover the rows below it.
-  const [rowPattern, tooltipPattern] = sample.hover;
-  await treeRows(tree, rowPattern).first().hover();
-  const tooltip = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: tooltipPattern }).first();
+  await treeRows(tree, hovered.row).first().hover();
+  const tooltip = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: hovered.tooltip }).first();
   await tooltip.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   await screenshot(page, 'process-tooltip');
   await focusEditor(page);
@@ -135,18 +152,18 @@ async function pictureOfTheTree(page, tree) {
 
 async function openTimeline(page, tree) {
   // Select the session, so "Show Timeline" shows it without asking which one.
-  await treeRows(tree, sample.session).first().click();
+  await treeRows(tree, timelineRun.session).first().click();
   await runCommand(page, 'mpscope: Show Timeline');
   const timeline = webviewContent(page);
   await timeline.locator('#canvas').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   const status = timeline.locator('#status');
-  const expectedStatus = new RegExp(`\\b${sample.rows.length} processes\\b.*\\bended\\b`);
+  const expectedStatus = new RegExp(`\\b${timelineRun.processes} processes\\b.*\\bended\\b`);
   try {
     await status.filter({ hasText: expectedStatus }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   } catch (error) {
     throw new Error(`the Timeline's status should say ${expectedStatus}, it says ${JSON.stringify(await status.textContent().catch(() => null))}\n${error.message}`);
   }
-  await timeline.locator('#session option', { hasText: sample.file }).first().waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
+  await timeline.locator('#session option', { hasText: timelineRun.file }).first().waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
   await screenshot(page, 'timeline');
 }
 
@@ -216,13 +233,17 @@ async function main() {
 
     await step('open the workbench', async () => {
       await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
-      await waitForWorkbench(page, sample.file);
+      await waitForWorkbench(page, poolRun.file);
     });
-    await step('dark theme, notifications silenced', async () => {
+    await step('dark theme, notifications silenced, a tall Processes view', async () => {
       await selectColorTheme(page, 'Dark Modern', 'vs-dark');
       await silenceNotifications(page);
+      await showProcessesView(page);
     });
-    const tree = await step(`run ${sample.file} from the Command Palette; the Processes view shows its processes`, () => runSample(page));
+    for (const run of [poolRun, exitCodesRun]) {
+      await step(`run ${run.file} from the Command Palette; the Processes view shows its processes`, () => runSample(page, run));
+    }
+    const tree = treeView(page, 'Processes');
     await step('the tooltip of the failed child names its exception', () => pictureOfTheTree(page, tree));
     await step('Show Timeline draws the session in its webview', () => openTimeline(page, tree));
     await step('missing_guard.py: MP001 squiggle, hover and Problems panel', () => missingGuardDiagnostic(page));

@@ -1,13 +1,16 @@
 // Integration tests in a real VS Code: code-server (Node extension host) + headless Chromium.
 // The extension under development is this repository; its tests are
 // out/client/test/integration/index.js (compiled from client/test/integration/index.ts), and
-// they run against a temporary copy of samples/ so the repository is never modified.
+// they run against a temporary copy of samples/ so the repository is never modified. A test-only
+// extension runs beside it: client/test/fixtures/debugpy-fixture, which starts Debian's debugpy
+// adapter for the debug-session tests (python3-debugpy; .ci/run installs it).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureBuilt } from './lib/build.mjs';
 import { ensureCodeServer } from './lib/code-server.mjs';
 import { runExtensionTests } from './lib/extension-tests.mjs';
+import { installFixtureExtension } from './lib/fixture-extensions.mjs';
 import { makeLogger } from './lib/log.mjs';
 import { fromRoot, repoRoot } from './lib/paths.mjs';
 
@@ -19,16 +22,19 @@ async function main() {
   await ensureCodeServer();
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'mpscope-samples-'));
   fs.cpSync(fromRoot('samples'), workspace, { recursive: true });
+  const extensionsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpscope-integration-extensions-'));
+  installFixtureExtension(fromRoot('client', 'test', 'fixtures', 'debugpy-fixture'), extensionsDir);
   try {
     return await runExtensionTests({
       label: 'integration',
       folder: workspace,
-      // Beside mpscope, a test-only extension that runs Debian's debugpy adapter (see its extension.js).
-      extensionDevelopmentPath: [repoRoot, fromRoot('client', 'test', 'fixtures', 'debugpy-fixture')],
+      extensionDevelopmentPath: repoRoot,
       extensionTestsPath: fromRoot(testsEntry),
+      extensionsDir,
     });
   } finally {
     fs.rmSync(workspace, { recursive: true, force: true });
+    fs.rmSync(extensionsDir, { recursive: true, force: true });
   }
 }
 

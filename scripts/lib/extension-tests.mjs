@@ -60,7 +60,7 @@ function extensionHostLogs(logsDir) {
  * @param {object} options
  * @param {string} options.label             name of the run; results go to test-results/<label>/
  * @param {string} options.folder            workspace folder to open
- * @param {string | string[]} options.extensionDevelopmentPath  one extension, or several (test fixtures)
+ * @param {string} options.extensionDevelopmentPath
  * @param {string} options.extensionTestsPath  module exporting run(): Promise<void>
  * @param {string} [options.extensionsDir]   installed extensions (default: an empty folder)
  * @param {number} [options.timeoutMs]       for the whole run, from page load to the tests' exit

@@ -113,8 +113,9 @@ export async function focusEditor(page) {
   await editor.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   const box = await editor.boundingBox();
   if (!box) throw new Error('the active editor has no size');
-  // The end of the first line: inside the text, away from the gutter and any widget.
-  await page.mouse.click(box.x + box.width - 40, box.y + 10);
+  // Far right of the second line (blank in the samples): inside the text, away from the gutter
+  // and any widget, on no word the editor would highlight.
+  await page.mouse.click(box.x + box.width - 40, box.y + 30);
   await page.locator('.editor-group-container.active .monaco-editor.focused').first().waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
 }
 

@@ -9,17 +9,15 @@ export function remoteUri(host, absolutePath) {
 
 /**
  * The workbench URL for a folder, optionally with the `payload` parameter VS Code's own browser
- * integration tests use to load extensions under development (one path or several) and run
- * their tests.
+ * integration tests use to load an extension under development and run its tests.
  */
 export function workbenchUrl({ baseUrl, host, folder, extensionDevelopmentPath, extensionTestsPath }) {
   const url = new URL(baseUrl);
   if (folder) url.searchParams.set('folder', remoteUri(host, folder));
   const payload = [];
-  // The workbench loads every extensionDevelopmentPath entry (a test fixture beside the extension).
-  for (const developmentPath of [extensionDevelopmentPath ?? []].flat()) {
-    payload.push(['extensionDevelopmentPath', remoteUri(host, developmentPath)]);
-  }
+  // One only: the workbench reads the payload into a Map, so a second entry would replace the
+  // first. Other extensions a test needs are installed into the extensions folder instead.
+  if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remoteUri(host, extensionDevelopmentPath)]);
   if (extensionTestsPath) payload.push(['extensionTestsPath', remoteUri(host, extensionTestsPath)]);
   if (payload.length > 0) url.searchParams.set('payload', JSON.stringify(payload));
   // URLSearchParams encodes with `+` for spaces, which the workbench decodes as-is; encode

@@ -96,9 +96,11 @@ export class Model {
    */
   observeOs(sessionId: string, snapshot: OsSnapshot): void {
     const session = this.sessionsById.get(sessionId);
-    const kept = session?.observeOs(snapshot);
-    if (kept) {
-      this.recordings.get(sessionId)?.osObserved(kept);
+    const outcome = session?.observeOs(snapshot);
+    if (outcome?.kept) {
+      this.recordings.get(sessionId)?.osObserved(outcome.kept);
+    }
+    if (outcome?.changed) {
       this.notify();
     }
   }

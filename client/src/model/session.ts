@@ -53,6 +53,8 @@ export class Session implements SessionView {
   endedAt: number | null = null;
   launcherPid: number | null = null;
   debuggeePid: number | null = null;
+  /** When the OS process list was last read for this session. */
+  private osLookedAt: number | null = null;
   events = 0;
   ignoredEvents = 0;
   /** Runtime errors from streams that are not processes of the tree (the launcher). */
@@ -116,8 +118,9 @@ export class Session implements SessionView {
   }
 
   survivors(): ProcessSnapshot[] {
-    // A replay shows what the OS said back then: nothing of it is running now.
-    if (this.endedAt === null || this.kind === 'replay') {
+    // A replay shows what the OS said back then: nothing of it is running now. A live session's
+    // processes survive it only when the OS listed them after it ended, not just before.
+    if (this.endedAt === null || this.kind === 'replay' || this.osLookedAt === null || this.osLookedAt < this.endedAt) {
       return [];
     }
     return [...this.processes.all()].filter((record) => aliveInOs(record) && this.processes.byPid(record.pid) === record);
@@ -135,16 +138,20 @@ export class Session implements SessionView {
    * A snapshot of the OS process list. Returns the part of it that mattered when it changed
    * anything (what a recording keeps), else undefined.
    */
-  observeOs(snapshot: OsSnapshot): OsSnapshot | undefined {
-    const survivorsBefore = this.survivors().length;
+  observeOs(snapshot: OsSnapshot): { changed: boolean; kept: OsSnapshot | undefined } {
+    const survivorsBefore = this.survivors().map((process) => process.key).join();
     const { changed, relevant } = this.processes.observeOs(snapshot, this.osRoots());
-    if (!changed) {
-      return undefined;
-    }
-    if (this.survivors().length !== survivorsBefore) {
+    this.osLookedAt = Math.max(this.osLookedAt ?? snapshot.t, snapshot.t);
+    const survivorsChanged = this.survivors().map((process) => process.key).join() !== survivorsBefore;
+    if (survivorsChanged) {
       this.changes.sessionChanged(this.id);
+      for (const record of this.processes.all()) {
+        if (record.listedByOs) {
+          this.changes.processChanged(this.id, record.key); // their "survivor" mark
+        }
+      }
     }
-    return { t: snapshot.t, processes: relevant };
+    return { changed: changed || survivorsChanged, kept: changed ? { t: snapshot.t, processes: relevant } : undefined };
   }
 
   apply(event: MpscopeEvent): void {
@@ -209,12 +216,6 @@ export class Session implements SessionView {
     if (this.endedAt === null) {
       this.endedAt = t;
       this.changes.sessionChanged(this.id);
-      // Its processes' own states do not change, but whether they survive it does.
-      for (const record of this.processes.all()) {
-        if (record.listedByOs) {
-          this.changes.processChanged(this.id, record.key);
-        }
-      }
     }
   }
 

@@ -1,7 +1,9 @@
 // A small JSON Schema (2020-12) validator for the subset the event schema uses. Writing it here
 // keeps the extension free of a validator dependency and lets the client check events against
 // the very file the runtime ships. Schemas are compiled once into closures, so validating an
-// event costs a handful of function calls. A keyword this validator does not know makes
+// event costs a handful of function calls. The fast check (`isValid`, every event the collector
+// receives) builds no JSON pointers and skips the oneOf branches a discriminating `const` rules
+// out; only `validate` pays for explanations. A keyword this validator does not know makes
 // `compileSchema` throw: a schema change that needs more than this subset is noticed by the
 // unit tests instead of being silently ignored.
 
@@ -122,8 +124,14 @@ export function compileSchema(root: unknown): SchemaValidator {
         throw new Error(`${where}: enum must be an array`);
       }
       const shown = options.map((option) => JSON.stringify(option)).join(', ');
-      checks.push((value, path, errors) =>
-        options.some((option) => jsonEqual(value, option)) || fail(errors, path, `must be one of ${shown}`));
+      checks.push((value, path, errors) => {
+        for (const option of options) {
+          if (jsonEqual(value, option)) {
+            return true;
+          }
+        }
+        return fail(errors, path, `must be one of ${shown}`);
+      });
     }
     pushNumberChecks(schema, where, checks);
     pushStringChecks(schema, where, checks);
@@ -188,7 +196,7 @@ export function compileSchema(root: unknown): SchemaValidator {
         }
         let ok = true;
         for (let index = 0; index < value.length; index++) {
-          if (!item(value[index], `${path}/${index}`, errors)) {
+          if (!item(value[index], errors ? `${path}/${index}` : path, errors)) {
             ok = false;
             if (!errors) {
               return false;
@@ -232,14 +240,18 @@ export function compileSchema(root: unknown): SchemaValidator {
       for (const [name, subschema] of Object.entries(properties)) {
         propertyChecks.set(name, compile(subschema, `${where}/properties/${name}`));
       }
-      const entries = [...propertyChecks.entries()];
+      // Parallel arrays, and each property's pointer segment escaped once, here.
+      const names = [...propertyChecks.keys()];
+      const propertyCheckList = [...propertyChecks.values()];
+      const segments = names.map((name) => `/${escapePointer(name)}`);
       checks.push((value, path, errors) => {
         if (!isObject(value)) {
           return true;
         }
         let ok = true;
-        for (const [name, check] of entries) {
-          if (hasOwn(value, name) && !check(value[name], `${path}/${escapePointer(name)}`, errors)) {
+        for (let index = 0; index < names.length; index++) {
+          const name = names[index] as string;
+          if (hasOwn(value, name) && !(propertyCheckList[index] as Check)(value[name], errors ? path + segments[index] : path, errors)) {
             ok = false;
             if (!errors) {
               return false;
@@ -255,13 +267,19 @@ export function compileSchema(root: unknown): SchemaValidator {
         if (!isObject(value)) {
           return true;
         }
+        if (!errors) {
+          // for-in over a parsed JSON object sees exactly its own keys, without an array of them.
+          for (const name in value) {
+            if (hasOwn(value, name) && !propertyChecks.has(name) && !additional(value[name], path, null)) {
+              return false;
+            }
+          }
+          return true;
+        }
         let ok = true;
         for (const name of Object.keys(value)) {
           if (!propertyChecks.has(name) && !additional(value[name], `${path}/${escapePointer(name)}`, errors)) {
             ok = false;
-            if (!errors) {
-              return false;
-            }
           }
         }
         return ok;
@@ -272,9 +290,10 @@ export function compileSchema(root: unknown): SchemaValidator {
   function pushCombinators(schema: SchemaObject, where: string, checks: Check[]): void {
     if ('oneOf' in schema) {
       const branches = compileBranches(schema.oneOf, `${where}/oneOf`);
+      const dispatch = discriminate(schema.oneOf as unknown[], branches);
       checks.push((value, path, errors) => {
         let matches = 0;
-        for (const branch of branches) {
+        for (const branch of dispatch ? dispatch(value) : branches) {
           if (branch(value, path, null)) {
             matches++;
           }
@@ -333,6 +352,43 @@ export function compileSchema(root: unknown): SchemaValidator {
       }
       return check(value, path, errors);
     };
+  }
+
+  /**
+   * For a oneOf whose branches pin one property to different constants (the event schema's
+   * `kind`): a function that returns only the branches a value can match — the one whose constant
+   * equals the value's property, and the branches that pin nothing there. The others would fail
+   * on that constant anyway (see withConstShortcut), so the count of matches is the same.
+   * Undefined when no property discriminates.
+   */
+  function discriminate(list: readonly unknown[], branches: readonly Check[]): ((value: unknown) => readonly Check[]) | undefined {
+    const pinned = list.map((branch) => new Map(constProperties(branch)));
+    const candidates = new Set(pinned.flatMap((constants) => [...constants.keys()]));
+    for (const property of candidates) {
+      const byConstant = new Map<string | number, Check[]>();
+      const unpinned: Check[] = [];
+      pinned.forEach((constants, index) => {
+        const branch = branches[index] as Check;
+        const constant = constants.get(property);
+        if (constant === undefined) {
+          unpinned.push(branch);
+        } else {
+          byConstant.set(constant, [...(byConstant.get(constant) ?? []), branch]);
+        }
+      });
+      if (byConstant.size < 2) {
+        continue;
+      }
+      const selections = new Map([...byConstant].map(([constant, matching]) => [constant, [...matching, ...unpinned]]));
+      return (value) => {
+        if (!isObject(value) || !hasOwn(value, property)) {
+          return branches;
+        }
+        const key = value[property];
+        return (typeof key === 'string' || typeof key === 'number' ? selections.get(key) : undefined) ?? unpinned;
+      };
+    }
+    return undefined;
   }
 
   /** `[name, constant]` for each property a (possibly $ref'd) schema pins to a string or number. */
@@ -395,8 +451,18 @@ function compileType(type: unknown, where: string): Check {
   }
   const accepted = types as JsonType[];
   const shown = accepted.join(' or ');
-  return (value, path, errors) =>
-    accepted.some((name) => hasJsonType(value, name)) || fail(errors, path, `must be ${shown}`);
+  if (accepted.length === 1) {
+    const only = accepted[0] as JsonType;
+    return (value, path, errors) => hasJsonType(value, only) || fail(errors, path, `must be ${shown}`);
+  }
+  return (value, path, errors) => {
+    for (const name of accepted) {
+      if (hasJsonType(value, name)) {
+        return true;
+      }
+    }
+    return fail(errors, path, `must be ${shown}`);
+  };
 }
 
 function hasJsonType(value: unknown, type: JsonType): boolean {

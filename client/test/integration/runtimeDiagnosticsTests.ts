@@ -26,6 +26,33 @@ async function lineOf(uri: vscode.Uri, pattern: RegExp): Promise<number> {
 export function runtimeDiagnosticsTests(api: MpscopeApi): IntegrationTest[] {
   return [
     {
+      name: 'Runtime errors: a failing Pool task marks the raising line and the task function\'s def, naming the worker',
+      timeoutMs: 180_000,
+      run: async () => {
+        const file = workspaceFile('pool_failing_task.py');
+        const raiseLine = await lineOf(file, /return int\(text\)/);
+        const defLine = await lineOf(file, /^def parse\(/);
+        const id = await runSample('pool_failing_task.py');
+        const diagnostics = await waitFor(
+          'runtime diagnostics on pool_failing_task.py',
+          () => {
+            const found = runtimeDiagnostics(file);
+            return found.length === 2 ? found : undefined;
+          },
+          { timeoutMs: 60_000, describeLast: () => JSON.stringify(runtimeDiagnostics(file).map((d) => [d.range.start.line, d.message])) },
+        );
+        const raised = diagnostics.find((d) => d.range.start.line === raiseLine);
+        const def = diagnostics.find((d) => d.range.start.line === defLine);
+        assert(raised && def, `expected diagnostics on lines ${raiseLine + 1} and ${defLine + 1}, got ${diagnostics.map((d) => d.range.start.line + 1).join(', ')}`);
+        assert(/^ValueError: invalid literal for int\(\) with base 10: 'x' — raised by a task in /.test(raised.message), `message: ${raised.message}`);
+        assert(/failed in parse\(\): ValueError/.test(def.message), `message: ${def.message}`);
+        const pid = Number(/\(pid (\d+)\)/.exec(raised.message)?.[1]);
+        const session = await waitForSession(api, id, 'pool_failing_task.py to end', (s) => (s.endedAt !== null ? s : 'running'));
+        const worker = session.processes.find((p) => p.pid === pid);
+        assert(worker?.role === 'pool-worker' && raised.message.includes(`${worker.name} (pid ${pid})`), `the message names pid ${pid}, which is not a worker: ${worker?.name} ${worker?.role}`);
+      },
+    },
+    {
       name: 'Runtime errors: a crashing child marks the raising line and its target\'s def; the next run clears them',
       timeoutMs: 180_000,
       run: async () => {

@@ -86,6 +86,31 @@ describe('compileSchema', () => {
     assert.match(compileSchema(schema).validate(1).errors[0], /matches 2 schemas/);
   });
 
+  it('counts oneOf matches the same when a const property picks the branches to try', () => {
+    // `kind` discriminates, as in the event schema; one constant has two branches, one branch
+    // pins nothing, and values may lack `kind` or hold a type no constant has.
+    const schema = {
+      oneOf: [
+        { required: ['kind', 'a'], properties: { kind: { const: 'x' }, a: { type: 'integer' } } },
+        { required: ['kind', 'b'], properties: { kind: { const: 'y' } } },
+        { required: ['kind', 'c'], properties: { kind: { const: 'y' } } },
+        { required: ['kind', 'n'], properties: { kind: { const: 7 } } },
+        { required: ['free'] },
+      ],
+    };
+    assert.equal(check(schema, { kind: 'x', a: 1 }), true);
+    assert.equal(check(schema, { kind: 'x', a: 'one' }), false);
+    assert.equal(check(schema, { kind: 'y', b: 1 }), true);
+    assert.equal(check(schema, { kind: 'y', b: 1, c: 1 }), false); // both 'y' branches match
+    assert.equal(check(schema, { kind: 7, n: 0 }), true);
+    assert.equal(check(schema, { kind: 'z', free: true }), true); // only the unpinned branch
+    assert.equal(check(schema, { kind: 'x', a: 1, free: true }), false); // pinned and unpinned
+    assert.equal(check(schema, { kind: true, free: true }), true);
+    assert.equal(check(schema, { free: true }), true); // no kind: every branch is tried
+    assert.equal(check(schema, { a: 1 }), false);
+    assert.equal(check(schema, 'x'), false);
+  });
+
   it('explains a failed oneOf with the closest branch', () => {
     const schema = {
       oneOf: [

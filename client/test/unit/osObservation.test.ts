@@ -266,6 +266,18 @@ describe('OS snapshots: orphans and survivors', () => {
     assert.equal(run.process('102').state, 'lost');
   });
 
+  it('counts survivors only from a look after the end (what ran just before it may be gone)', () => {
+    const run = orphaned();
+    const notified = run.notifications;
+    run.model.endSession(run.id, 30);
+    assert.deepEqual(run.model.session(run.id)?.survivors(), [], 'listed at 10, before the end: not known to survive');
+    // A look that changes nothing about the processes still changes what the session says.
+    run.os(31, ps(MAIN, LAUNCHER), ps(101, MAIN), ps(102, 101));
+    assert.deepEqual(run.model.session(run.id)?.survivors().map((p) => p.pid), [100, 101, 102]);
+    assert.equal(run.notifications, notified + 2);
+    assert.equal(run.model.recording(run.id)?.items.filter((item) => item instanceof OsObserved).length, 1, 'nothing new to record');
+  });
+
   it('records mpscope\'s own kill of a survivor as killed, superseded by anyone who knows better', () => {
     const run = orphaned();
     run.events(make.exitedBy('collector', process.pid, 102, -9, 'SIGKILL', 40));

@@ -318,6 +318,17 @@ describe('SessionServer private directory', () => {
     }
   });
 
+  it('tells sessions where stack dumps go: the private directory (Unix), or answers on the stream (Windows)', async () => {
+    const unix = await startServer({ platform: 'linux' });
+    const tcp = await startServer({ platform: 'win32' });
+    try {
+      assert.deepEqual(unix.server.openSession('s1').runtimeOptions, { stacks_dir: unix.server.privateDir });
+      assert.deepEqual(tcp.server.openSession('s1').runtimeOptions, { stacks_via: 'request' });
+    } finally {
+      await Promise.all([unix.server.dispose(), tcp.server.dispose()]);
+    }
+  });
+
   it('gives every session a fresh 64-character hex token', async () => {
     const { server } = await startServer();
     try {

@@ -10,7 +10,7 @@ const ps = (pid: number, ppid: number, command: string, stat = 'S'): OsProcess =
 
 /** A session that ended with three survivors: a Python orphan (102), `sleep` (200) and `tar` (201). */
 function ended(): Model {
-  const model = new Model();
+  const model = new Model({ clock: () => 1.5 });
   const id = model.openSession({ label: 's.py' });
   for (const event of [
     make.hello(50, 1, 'launcher'),

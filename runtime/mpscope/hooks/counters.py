@@ -1,7 +1,7 @@
 """Per-process counters of queues and pipes, sent as cumulative events at a moderate rate.
 
-Hot paths only bump integers and call ``due()``; without a thread, the events
-go out from those same hook points at most every ``INTERVAL`` seconds (for the
+Hot paths only bump integers and compare ``state.next_flush`` with the clock;
+without a thread, the events go out from those same hook points at most every ``INTERVAL`` seconds (for the
 objects whose counts changed), and once more when the process ends (agent
 finisher). Counts are per process: a forked child starts from zero for the
 objects it inherited, and the collector adds the processes up.
@@ -27,28 +27,30 @@ INTERVAL = 0.5
 
 _hook = Hook("counters")
 _dirty: "Dict[int, Any]" = {}
-_next_flush = 0.0
 _finishing: "List[Callable[[], None]]" = []
 _finisher_added = False
 
-#: This process's pid, kept current across fork (cheaper than os.getpid() on hot paths).
-pid = os.getpid()
+
+class _State:
+    """What hot paths read: attributes of one object are cheaper than module globals."""
+
+    __slots__ = ("pid", "next_flush")
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()  # kept current across fork (cheaper than os.getpid())
+        self.next_flush = 0.0  # monotonic time of the next send
 
 
-def changed(counted: "Any") -> None:
-    """``counted`` has new counts; they are sent with the next flush."""
+state = _State()
+
+
+def mark(counted: "Any") -> None:
+    """``counted`` has new counts; they go out with the next flush."""
     _dirty[id(counted)] = counted
-    if time.monotonic() >= _next_flush:
-        flush()
-
-
-def due() -> bool:
-    return time.monotonic() >= _next_flush
 
 
 def flush() -> None:
-    global _next_flush
-    _next_flush = time.monotonic() + INTERVAL
+    state.next_flush = time.monotonic() + INTERVAL
     if not _dirty:
         return
     agent = _agent.current()
@@ -81,10 +83,9 @@ def _finish() -> None:
 
 
 def _after_fork_in_child() -> None:
-    global pid, _next_flush
-    pid = os.getpid()
+    state.pid = os.getpid()
+    state.next_flush = 0.0
     _dirty.clear()
-    _next_flush = 0.0
 
 
 if hasattr(os, "register_at_fork"):

@@ -72,7 +72,7 @@ class PipeEnd:
         self.begin_process()
 
     def begin_process(self) -> None:
-        self.pid = counters.pid
+        self.pid = counters.state.pid
         self.sends = 0
         self.recvs = 0
         self.dirty = False
@@ -80,7 +80,7 @@ class PipeEnd:
 
     def counters_event(self) -> "Optional[Tuple[str, Dict[str, Any]]]":
         self.dirty = False
-        if self.pid != counters.pid or (self.sends, self.recvs) == self.last:
+        if self.pid != counters.state.pid or (self.sends, self.recvs) == self.last:
             return None
         self.last = (self.sends, self.recvs)
         return ev.PIPE_COUNTERS, {"conn": self.id, "sends": self.sends, "recvs": self.recvs}
@@ -146,7 +146,7 @@ def _on_operation(end: PipeEnd, frame: "FrameType") -> None:
             _unfollow(end)
             return
         end.tentative = False
-    if end.pid != counters.pid:
+    if end.pid != counters.state.pid:
         end.begin_process()
     if not _ready(end.fd, op):
         started = time.monotonic()
@@ -166,7 +166,7 @@ def _on_operation(end: PipeEnd, frame: "FrameType") -> None:
 
 
 def _count(end: PipeEnd, op: str) -> None:
-    if time.monotonic() >= counters._next_flush:
+    if time.monotonic() >= counters.state.next_flush:
         counters.flush()
     if op == _SEND:
         end.sends += 1
@@ -201,7 +201,7 @@ def _unfollow(end: PipeEnd) -> None:
 
 def _at_exit() -> None:
     for end in list(_ends.values()):
-        if end.pid == counters.pid and (end.sends or end.recvs):
+        if end.pid == counters.state.pid and (end.sends or end.recvs):
             end.dirty = True
             counters._dirty[id(end)] = end
 

@@ -61,6 +61,7 @@ _exit_hook = Hook("queue.leftover")
 _exit_registered = False
 
 _monotonic = time.monotonic
+_state = counters.state
 
 # Which of a queue's SemLocks a lookup was about.
 _SEM = 0  # Queue._sem (free slots): acquired by put
@@ -78,14 +79,19 @@ _context_file: "Optional[str]" = None
 class QueueEntry:
     """What this process knows about one followed queue."""
 
-    __slots__ = ("id", "kind", "ref", "sem", "slots", "bounded", "pid", "base", "gets", "puts", "task_done",
-                 "joins", "creator", "used", "dirty", "last", "tentative", "reader_fd")
+    __slots__ = ("id", "kind", "ref", "sem", "csem", "slots", "bounded", "pid", "base", "gets", "puts",
+                 "task_done", "joins", "creator", "used", "dirty", "last", "tentative", "reader_fd")
 
     def __init__(self, ident: str, kind: str, queue: "Any") -> None:
         self.id = ident
         self.kind = kind
         self.ref = weakref.ref(queue, _forget)
         self.sem = getattr(queue, "_sem", None)  # Queue, JoinableQueue
+        self.csem = getattr(self.sem, "_semlock", None)  # its C semaphore
+        try:
+            self.csem._get_value()
+        except Exception:
+            self.csem = None  # SimpleQueue, or no sem_getvalue (macOS): gets are not timed
         maxsize = getattr(queue, "_maxsize", None)
         self.slots = maxsize if isinstance(maxsize, int) else 0  # _sem's value when the queue is empty
         self.bounded = isinstance(maxsize, int) and maxsize < _sem_value_max()
@@ -96,7 +102,7 @@ class QueueEntry:
 
     def begin_process(self) -> None:
         """Counts start from zero in each process that uses the queue."""
-        self.pid = counters.pid
+        self.pid = _state.pid
         self.base = _semlock_count(self.sem)
         self.gets = 0
         self.puts = 0  # SimpleQueue only (Queue puts come from the semaphore)
@@ -122,7 +128,7 @@ class QueueEntry:
 
     def counters_event(self) -> "Optional[Tuple[str, Dict[str, Any]]]":
         self.dirty = False
-        if self.pid != counters.pid:
+        if self.pid != _state.pid:
             return None
         fields: "Dict[str, Any]" = {"queue": self.id, "puts": self.put_count(), "gets": self.gets}
         if self.kind == ev.QUEUE_KIND_JOINABLE:
@@ -229,7 +235,7 @@ def _on_created(queue: "Any", init_frame: "FrameType", kind: str) -> None:
     if above is None or entry_of(queue) is not None:
         return
     entry = _follow(queue, kind)
-    entry.creator = counters.pid
+    entry.creator = _state.pid
     fields: "Dict[str, Any]" = {"queue": entry.id, "queue_kind": kind}
     fields["maxsize"] = getattr(queue, "_maxsize", None) if entry.bounded else None
     cls = type(queue)
@@ -286,7 +292,7 @@ def _refresh(entry: QueueEntry) -> bool:
             _forget(entry.ref)
             return False
         entry.tentative = False
-    if entry.pid != counters.pid:
+    if entry.pid != _state.pid:
         entry.begin_process()
     return True
 
@@ -298,7 +304,7 @@ def _changed(entry: QueueEntry) -> None:
     semaphore's own count, which puts are derived from, changes only after),
     so what is sent here is a consistent picture of the moment before it.
     """
-    if _monotonic() >= counters._next_flush:
+    if _monotonic() >= _state.next_flush:
         counters.flush()
     if not entry.dirty:
         _mark(entry)
@@ -313,50 +319,40 @@ def _mark(entry: QueueEntry) -> None:
 def _on_lookup(entry: QueueEntry, role: int, op: int, lock: "Any") -> None:
     """``semlocks.owned_handler``: a lookup of ``acquire``/``__enter__`` on a followed queue's lock.
 
-    Runs on every put and get, so the common cases stay a few attribute reads.
+    Runs on every put and get, so the common cases are a few attribute reads.
     The frame that made the lookup, when needed, is two frames up.
     """
-    if (entry.pid != counters.pid or entry.tentative) and not _refresh(entry):
+    if (entry.pid != _state.pid or entry.tentative) and not _refresh(entry):
         return
-    if role == _SEM:  # Queue.put / JoinableQueue.put: _sem.acquire(block, timeout)
-        if entry.bounded:
-            semlock = lock._semlock
-            try:
-                full = semlock._get_value() == 0
-            except Exception:
-                full = False
-            if full:
-                _time_blocked_put(entry, semlock, sys._getframe(2))
-        if _monotonic() >= counters._next_flush:
-            counters.flush()
-        if not entry.dirty:
-            _mark(entry)
-    elif role == _RLOCK:  # a get begins
+    if role == _RLOCK:  # a get begins
+        csem = entry.csem
+        if csem is not None and csem._get_value() >= entry.slots:  # empty: the get will wait
+            frame = sys._getframe(2)
+            local = frame.f_locals
+            if local.get("block", True):  # (get_nowait() on an empty queue raises queue.Empty)
+                _time_blocked_get(entry, frame, local.get("timeout") is not None)
+            return
         if entry.sem is None:
             _simple_get(entry, sys._getframe(2))
             return
-        try:
-            empty = entry.sem._semlock._get_value() >= entry.slots
-        except Exception:
-            empty = False  # macOS: no sem_getvalue
-        if not empty:  # it will not wait
-            if _monotonic() >= counters._next_flush:
-                counters.flush()
-            entry.gets += 1
-            if not entry.dirty:
-                _mark(entry)
-            return
-        frame = sys._getframe(2)
-        local = frame.f_locals
-        if not local.get("block", True):
-            return  # get_nowait() on an empty queue: queue.Empty
-        _time_blocked_get(entry, frame, local.get("timeout") is not None)
+    elif role == _SEM:  # Queue.put / JoinableQueue.put: _sem.acquire(block, timeout)
+        csem = entry.csem
+        if entry.bounded and csem is not None and csem._get_value() == 0:  # full: the put will wait
+            _time_blocked_put(entry, csem, sys._getframe(2))
     elif role == _WLOCK:  # SimpleQueue.put, after pickling
         _changed(entry)
         entry.puts += 1
+        return
     elif role == _UNFINISHED and op == semlocks.ACQUIRE:  # JoinableQueue.task_done
         _changed(entry)
         entry.task_done += 1
+        return
+    if _monotonic() >= _state.next_flush:
+        counters.flush()
+    if role == _RLOCK:
+        entry.gets += 1
+    if not entry.dirty:
+        _mark(entry)
 
 
 def _time_blocked_put(entry: QueueEntry, semlock: "Any", frame: "FrameType") -> None:
@@ -462,8 +458,8 @@ def _at_exit() -> None:
 
 
 def _leftover(entry: QueueEntry) -> None:
-    used_here = entry.used and entry.pid == counters.pid
-    if not used_here and entry.creator != counters.pid:
+    used_here = entry.used and entry.pid == _state.pid
+    if not used_here and entry.creator != _state.pid:
         return
     if used_here:
         _mark(entry)  # the last counters go out with the finisher's flush

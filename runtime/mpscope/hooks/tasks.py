@@ -17,14 +17,15 @@ replaced (its frame, the one the parent's RemoteTraceback shows, stays
 CPython's own). In the child, just before ``run()``, its two queue arguments
 are swapped for stand-ins:
 
-* the task queue's ``get`` becomes ``partial(next, map(taken, iter(waiting, S),
-  iter(queue.get, S)))``: C code calls ``waiting()``, then the queue's own
-  ``get``, then ``taken(task)``. No mpscope frame is on the stack while the
-  worker blocks for work, so a Ctrl-C traceback or a stack dump of an idle
-  worker looks exactly as without mpscope.
-* the result queue's ``put`` records the end of the task and then calls the
-  queue's own ``put``. Its frame is on the stack only while a result is being
-  sent; ``run_failed`` removes it from a traceback ``_bootstrap`` prints.
+* the task queue's ``get`` becomes ``partial(next, map(taken, iter(queue.get,
+  S)))``: C code calls the queue's own ``get``, then ``taken(task)``. No mpscope
+  frame is on the stack while the worker blocks for work, so a Ctrl-C
+  traceback or a stack dump of an idle worker looks exactly as without mpscope.
+* the result queue's ``put`` records the end of the task, calls the queue's own
+  ``put``, and then, if totals are unsent and no task is waiting, sends them
+  (the worker is about to block). Its frame is on the stack only while a result
+  is being sent; ``run_failed`` removes it from a traceback ``_bootstrap``
+  prints.
 
 The executor worker (``concurrent.futures.process._process_worker``) needs no
 stand-ins: in the worker only, reading ``_CallItem.fn`` marks the start of a
@@ -103,8 +104,9 @@ class TaskTracker:
         options = getattr(agent, "options", None)
         self.agent = agent
         self.describe = describe
-        self.threshold: float = getattr(options, "task_threshold", 0.001)
-        self.full: bool = getattr(options, "task_detail_full", False)
+        threshold = getattr(options, "task_threshold", 0.001)
+        # Every task is at least as slow as a negative threshold: full detail takes the slow path.
+        self.threshold: float = -1.0 if getattr(options, "task_detail_full", False) else threshold
         self.idle = idle
         self.current: "Any" = None  # the task being run (Pool: its tuple; executor: its _CallItem)
         self.started = 0.0
@@ -114,9 +116,7 @@ class TaskTracker:
         self.longest = 0.0
         self.unsent = False
         self.sent_at = _perf()
-        self.last: "Any" = None  # the task that finished last, and how
-        self.last_duration = 0.0
-        self.last_started = 0.0
+        self.last: "Any" = None  # the task that finished last
         self.crash: "Optional[BaseException]" = None  # what ended run() while a task ran
         self.failure_site: "Optional[Dict[str, Any]]" = None  # executor: where the running task raised
 
@@ -130,9 +130,10 @@ class TaskTracker:
         self.sent_at = now
         self.agent.emit(ev.TASK_COUNTERS, self.counters())
 
-    def waiting(self) -> None:
-        """The worker is about to wait for its next task: send the totals if it has nothing queued."""
-        if self.unsent:
+    def send_if_idle(self) -> None:
+        """Send unsent totals when the worker has no task waiting (it is about to block, and may be
+        terminated while it waits)."""
+        if self.unsent and _hook.enabled:
             try:
                 if self.idle():
                     self.send_counters(_perf())
@@ -151,21 +152,21 @@ class TaskTracker:
         duration = now - self.started
         self.current = None
         self.last = task
-        self.last_duration = duration
-        self.last_started = self.started
+        self.total += duration
+        if duration > self.longest:
+            self.longest = duration
+        if ok and duration < self.threshold:  # the common case: fold it
+            self.done += 1
+            if now - self.sent_at >= COUNTERS_PERIOD:
+                self.send_counters(now)
+            else:
+                self.unsent = True
+            return
         if ok:
             self.done += 1
         else:
             self.failed += 1
-        self.total += duration
-        if duration > self.longest:
-            self.longest = duration
-        if not ok or self.full or duration >= self.threshold:
-            self.send_task(self.describe(task), self.started, duration, ok, failure, now)
-        elif now - self.sent_at >= COUNTERS_PERIOD or self.idle():
-            self.send_counters(now)
-        else:
-            self.unsent = True
+        self.send_task(self.describe(task), self.started, duration, ok, failure, now)
 
     def send_task(self, fields: "Dict[str, Any]", started: float, duration: float, ok: bool, failure: "Any",
                   now: float, exitcode: "Optional[int]" = None, ended_process: bool = False) -> None:
@@ -188,7 +189,8 @@ class TaskTracker:
         task, self.last = self.last, None
         self.done -= 1
         self.failed += 1
-        self.send_task(self.describe(task), self.last_started, self.last_duration, False, failure, _perf())
+        now = _perf()  # no task began since: `started` is still the last one's
+        self.send_task(self.describe(task), self.started, now - self.started, False, failure, now)
 
     def process_ends(self, exitcode: "Optional[int]") -> None:
         """The worker process is ending: a task still running did not finish; send the final totals."""
@@ -283,7 +285,7 @@ class _Inbox:
 
     def __init__(self, queue: "Any", tracker: "TaskTracker") -> None:
         self._queue = queue
-        self.get = functools.partial(next, map(_taken_by(tracker), iter(tracker.waiting, _NEVER), iter(queue.get, _NEVER)))
+        self.get = functools.partial(next, map(_taken_by(tracker), iter(queue.get, _NEVER)))
 
     def __getattr__(self, name: str) -> "Any":
         return getattr(self._queue, name)
@@ -296,43 +298,20 @@ class _Outbox:
 
     def __init__(self, queue: "Any", tracker: "TaskTracker") -> None:
         self._queue = queue
-        self.put = _put_for(queue.put, _result_of(tracker))
+        self.put = _put_for(queue.put, tracker)
 
     def __getattr__(self, name: str) -> "Any":
         return getattr(self._queue, name)
 
 
-def _taken_by(tracker: "TaskTracker") -> "Callable[[Any, Any], Any]":
-    begin = tracker.begin
-
-    def taken(_: "Any", task: "Any") -> "Any":
-        if task is not None and _hook.enabled:
-            try:
-                begin(task)
-            except Exception as exc:
-                _hook.fail(exc)
+def _taken_by(tracker: "TaskTracker") -> "Callable[[Any], Any]":
+    def taken(task: "Any") -> "Any":
+        if task is not None:  # None: the pool's "exit now" sentinel
+            tracker.current = task
+            tracker.started = _perf()
         return task
 
     return taken
-
-
-def _result_of(tracker: "TaskTracker") -> "Callable[[Any], None]":
-    end = tracker.end
-
-    def result_ready(obj: "Any") -> None:
-        if not _hook.enabled:
-            return
-        try:
-            task = tracker.current
-            if task is None:
-                _resend(tracker, obj)
-                return
-            ok = obj[2][0] is True
-            end(task, ok, None if ok else pool_failure(obj[2]))
-        except Exception as exc:
-            _hook.fail(exc)
-
-    return result_ready
 
 
 def _resend(tracker: "TaskTracker", obj: "Any") -> None:
@@ -347,10 +326,26 @@ def _resend(tracker: "TaskTracker", obj: "Any") -> None:
     tracker.correct_last(same, pool_failure(result))
 
 
-def _put_for(put: "Callable[[Any], None]", result_ready: "Callable[[Any], None]") -> "Callable[[Any], None]":
+def _put_for(put: "Callable[[Any], None]", tracker: "TaskTracker") -> "Callable[[Any], None]":
+    end = tracker.end
+    send_if_idle = tracker.send_if_idle
+
     def put_result(obj: "Any") -> None:
-        result_ready(obj)
+        # obj: (job, index, (True, value) or (False, error))
+        if _hook.enabled:
+            try:
+                task = tracker.current
+                if task is None:
+                    _resend(tracker, obj)
+                else:
+                    result = obj[2]
+                    ok = result[0] is True
+                    end(task, ok, None if ok else pool_failure(result))
+            except Exception as exc:
+                _hook.fail(exc)
         put(obj)
+        if tracker.unsent:
+            send_if_idle()
 
     _hidden_codes.add(put_result.__code__)
     return put_result
@@ -492,6 +487,8 @@ def _install_executor_tracker(process: "Any") -> None:
                 tracker.correct_last(lambda last: getattr(last, "work_id", None) == work_id, failure)
             return
         tracker.end(task, error is None, failure)
+        if tracker.unsent:
+            tracker.send_if_idle()  # nothing queued: the worker is about to block
 
     call_item.fn = _ReadProbe("fn", fn_read)
     wrapper.exc = _SetProbe("exc", exception_kept)
