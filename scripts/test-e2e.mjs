@@ -19,10 +19,12 @@ import { formatSeconds, makeLogger } from './lib/log.mjs';
 import { fromRoot, repoRoot, resultsDir } from './lib/paths.mjs';
 import { workbenchUrl } from './lib/workbench-url.mjs';
 import {
+  chooseOption,
   collapseSection,
   focusEditor,
   openFile,
   problemRows,
+  quickInput,
   resizeSideBar,
   runCommand,
   selectColorTheme,
@@ -51,6 +53,8 @@ const e2eSettings = {
   'workbench.layoutControl.enabled': false,
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'workbench.editor.enablePreview': false,
+  // No fade-in: a picture taken as a hover appears must not catch it half transparent.
+  'workbench.reduceMotion': 'on',
   'workbench.hover.delay': 200,
   'editor.hover.delay': 200,
   'editor.minimap.enabled': false,
@@ -99,12 +103,16 @@ const hovered = { row: /^crashes \d+/, tooltip: /ValueError/ };
 /** The session the Timeline shows. */
 const timelineRun = exitCodesRun;
 
+/** The titles of the walkthrough's steps, as package.json contributes them. */
+const walkthroughSteps = JSON.parse(fs.readFileSync(fromRoot('package.json'), 'utf8')).contributes.walkthroughs[0].steps.map((step) => step.title);
+
 /** Pictures kept in test-results/e2e/; the README's are copied to media/screenshots/ on request. */
 const readmeScreenshots = ['processes', 'timeline', 'diagnostics'];
 
 async function screenshot(page, name) {
   const file = path.join(outputDir, `${name}.png`);
-  await page.screenshot({ path: file, type: 'png' });
+  // Finite CSS animations (a hover fading in) are fast-forwarded to their end for the picture.
+  await page.screenshot({ path: file, type: 'png', animations: 'disabled' });
   log.info(`screenshot ${path.relative(repoRoot, file)}`);
   return file;
 }
@@ -190,6 +198,19 @@ async function missingGuardDiagnostic(page) {
   await screenshot(page, 'diagnostics');
 }
 
+/** The walkthrough a new user is offered: its steps, and the example its first page shows. */
+async function walkthrough(page) {
+  await runCommand(page, 'Welcome: Open Walkthrough...');
+  await quickInput(page).locator('.quick-input-box input').fill('mpscope');
+  await chooseOption(page, quickInput(page).getByRole('option', { name: /^Get started with mpscope\b/ }).first());
+  for (const step of walkthroughSteps) {
+    await page.getByRole('button', { name: step }).first().waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
+  }
+  // The first step's page is Markdown, drawn in a webview beside the steps.
+  await webviewContent(page).getByText('pool_demo.py').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await screenshot(page, 'walkthrough');
+}
+
 async function main() {
   await ensureBuilt(['dist/client.js', 'dist/server.js', 'media/timeline.js'], log);
   await ensureCodeServer();
@@ -247,6 +268,7 @@ async function main() {
     await step('the tooltip of the failed child names its exception', () => pictureOfTheTree(page, tree));
     await step('Show Timeline draws the session in its webview', () => openTimeline(page, tree));
     await step('missing_guard.py: MP001 squiggle, hover and Problems panel', () => missingGuardDiagnostic(page));
+    await step('the walkthrough lists its steps and shows its first page', () => walkthrough(page));
   } catch (error) {
     failure = `step "${current}" failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`;
     if (page) await page.screenshot({ path: path.join(outputDir, 'failure.png') }).catch(() => undefined);

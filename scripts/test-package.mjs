@@ -12,7 +12,7 @@ import { runExtensionTests } from './lib/extension-tests.mjs';
 import { makeLogger } from './lib/log.mjs';
 import { fromRoot, repoRoot } from './lib/paths.mjs';
 import { runCommand } from './lib/run-command.mjs';
-import { zipEntries } from './lib/zip-entries.mjs';
+import { readZipEntry, zipEntries } from './lib/zip-entries.mjs';
 
 const log = makeLogger('package');
 const vsix = fromRoot('dist', 'mpscope.vsix');
@@ -30,6 +30,7 @@ const required = [
   'runtime/mpscope/events.schema.json',
   'media/timeline.js',
   'media/timeline.css',
+  'media/icon.png',
 ];
 /** vsce renames these (readme.md, changelog.md, LICENSE.txt), so they are matched by pattern. */
 const requiredDocuments = [
@@ -86,6 +87,32 @@ function checkContents(names) {
   return problems;
 }
 
+/**
+ * The Marketplace shows the packaged README, whose images must be https URLs (vsce refuses
+ * anything else). vsce rewrites the README's relative image paths to the repository's raw files
+ * (`https://github.com/OWNER/REPO/raw/HEAD/<path>`): each such path must be a file of this
+ * repository, or the picture is broken once the package is published.
+ */
+function readmeImageProblems(entries) {
+  const readme = entries.find((entry) => /^readme\.md$/i.test(entry.name));
+  if (!readme) return [];
+  const text = readZipEntry(vsix, `extension/${readme.name}`).toString('utf8');
+  const manifest = JSON.parse(fs.readFileSync(fromRoot('package.json'), 'utf8'));
+  const repository = /github\.com[/:]([^/]+\/[^/]+?)(\.git)?$/.exec(manifest.repository?.url ?? '');
+  const rawPrefix = repository ? `https://github.com/${repository[1]}/raw/HEAD/` : undefined;
+  const images = [...text.matchAll(/!\[[^\]]*\]\(([^)\s]+)[^)]*\)|<img[^>]+src=["']([^"']+)["']/g)].map((match) => match[1] ?? match[2]);
+  const problems = [];
+  for (const image of images) {
+    if (!image.startsWith('https://')) {
+      problems.push(`the packaged README shows ${image}: the Marketplace needs https images`);
+    } else if (rawPrefix && image.startsWith(rawPrefix)) {
+      const file = decodeURI(image.slice(rawPrefix.length));
+      if (!fs.existsSync(fromRoot(file))) problems.push(`the packaged README shows ${image}, but ${file} is not in this repository`);
+    }
+  }
+  return problems;
+}
+
 /** Every require() of a package in the bundles must be a Node built-in or `vscode`. */
 function unbundledRequires() {
   const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
@@ -113,7 +140,7 @@ async function main() {
     .sort((a, b) => a.name.localeCompare(b.name));
   log.info(`${path.relative(repoRoot, vsix)}: ${(fs.statSync(vsix).size / 1024).toFixed(0)} KiB, ${entries.length} files`);
   for (const entry of entries) console.log(`  ${String(entry.size).padStart(9)}  ${entry.name}`);
-  const problems = [...checkContents(entries.map((entry) => entry.name)), ...unbundledRequires()];
+  const problems = [...checkContents(entries.map((entry) => entry.name)), ...unbundledRequires(), ...readmeImageProblems(entries)];
   if (problems.length > 0) {
     log.error(`the package is wrong:\n  - ${problems.join('\n  - ')}`);
     return 1;

@@ -173,20 +173,23 @@ class RequestReplies:
         sock = getattr(agent.stream, "_sock", None)
         if sock is None or sock is self._reading:
             return
+        # Everything the thread needs is imported here, by the thread that opens the
+        # stream: an import in the new thread could hold an import lock at the
+        # moment another thread forks, and the child would wait for it forever.
         import _thread
+        import json
+        import select
 
         self._reading = sock
-        _thread.start_new_thread(_read_requests, (agent, sock))
+        _thread.start_new_thread(_read_requests, (agent, sock, select.select, json.loads))
 
 
-def _read_requests(agent: "Any", sock: "Any") -> None:
+def _read_requests(agent: "Any", sock: "Any", select: "Any", loads: "Any") -> None:
     """Reader thread: one JSON request per line; ends when the stream closes."""
-    import select
-
     buffer = b""
     try:
         while True:
-            select.select([sock], [], [])
+            select([sock], [], [])
             try:
                 data = sock.recv(65536)
             except (BlockingIOError, InterruptedError):
@@ -198,17 +201,15 @@ def _read_requests(agent: "Any", sock: "Any") -> None:
                 return  # a collector that sends nonsense: stop listening
             while b"\n" in buffer:
                 line, buffer = buffer.split(b"\n", 1)
-                answer_request(agent, line)
+                answer_request(agent, line, loads)
     except Exception:
         return
 
 
-def answer_request(agent: "Any", line: bytes) -> bool:
+def answer_request(agent: "Any", line: bytes, loads: "Any") -> bool:
     """Handle one request line; True when it was a stacks request that got an answer."""
-    import json
-
     try:
-        request = json.loads(line.decode("utf-8"))
+        request = loads(line.decode("utf-8"))
     except ValueError:
         return False
     if not isinstance(request, dict) or request.get("kind") != ev.REQUEST_STACKS:

@@ -20,7 +20,8 @@ Nothing is installed when a profiler (3.8–3.11) already runs in that thread, o
 no ``sys.monitoring`` tool id is free: the wait then ends unobserved (its
 caller reports nothing). A watch whose end is never seen (an exception that
 unwinds past it under ``sys.monitoring``, which has no local unwind event) is
-replaced by the next watch on the same thread.
+replaced by the next watch on the same thread; so callers must not let their
+``on_end`` keep frames alive (they take what they need when the wait begins).
 """
 
 from __future__ import annotations
@@ -53,12 +54,14 @@ NOT_CALLED = 2  # the frame that was to make the call returned without making it
 
 
 class Watch:
+    # The frame is kept by id: a watch whose end is never seen must not keep the frame (and
+    # the caller's locals) alive.
     __slots__ = ("kind", "frame", "code", "match", "on_end", "thread", "done")
 
     def __init__(self, kind: int, frame: "Optional[FrameType]", code: "CodeType",
                  match: "Optional[Callable[[Any, Any], bool]]", on_end: "OnEnd") -> None:
         self.kind = kind
-        self.frame = frame
+        self.frame = id(frame) if frame is not None else 0
         self.code = code
         self.match = match
         self.on_end = on_end
@@ -120,12 +123,12 @@ class _ProfileBackend:
                     if sys.getprofile() is profile:
                         sys.setprofile(None)
                 elif event == "c_return" or event == "c_exception":
-                    if watch.kind == C_CALL and frame is watch.frame and _matches(watch, arg, _UNKNOWN):
+                    if watch.kind == C_CALL and id(frame) == watch.frame and _matches(watch, arg, _UNKNOWN):
                         _finish(watch, RAISED if event == "c_exception" else RETURNED)
                 elif event == "return":
                     if watch.kind == PY_RETURN and frame.f_code is watch.code:
                         _finish(watch, RETURNED, arg)
-                    elif frame is watch.frame:
+                    elif id(frame) == watch.frame:
                         _finish(watch, NOT_CALLED)
             except Exception:
                 pass
@@ -216,7 +219,7 @@ class _MonitoringBackend:
         watch = self._watch_here(code)
         if watch is None or watch.kind != C_CALL:
             return
-        if sys._getframe(2) is watch.frame and _matches(watch, callable_, arg0):  # _on_c_end <- callback <- monitored frame
+        if id(sys._getframe(2)) == watch.frame and _matches(watch, callable_, arg0):  # _on_c_end <- callback <- monitored frame
             _finish(watch, how)
 
     # The callbacks run inside the monitored code: an exception would surface there.
@@ -240,7 +243,7 @@ class _MonitoringBackend:
                 return
             if watch.kind == PY_RETURN:
                 _finish(watch, RETURNED, value)
-            elif sys._getframe(1) is watch.frame:
+            elif id(sys._getframe(1)) == watch.frame:
                 _finish(watch, NOT_CALLED)
         except Exception:
             pass

@@ -71,6 +71,11 @@ MAIN_LINE = "sys.stdin.readline()  # main blocked"
 CHILD_LINE = "lock.acquire()  # deadlocked child"
 
 
+def read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
 def line_number(text: str, fragment: str) -> int:
     return [n for n, line in enumerate(text.splitlines(), 1) if fragment in line][0]
 
@@ -104,7 +109,9 @@ class BlockedProgram:
         case.addCleanup(self._kill)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
-        case.assertTrue(line, "the program ended early: %r" % (self.process.stderr.read() if self.process.stderr else b""))
+        if not line:
+            self._kill()
+            raise AssertionError("the program ended early: %r" % (self.process.communicate()[1],))
         self.report = json.loads(line)
         self.child = self.report["child"]
 
@@ -150,12 +157,31 @@ class SignalPathTest(unittest.TestCase):
 
         return wait_until(dumped, "a dump showing %s in %s" % (function, path))
 
+    def dump_at(self, pid: int, path: str, file: str, line: int) -> Dict[str, Any]:
+        """Ask ``pid`` (SIGURG) until its main thread's innermost frame in ``file`` is at ``line``.
+
+        The program reports that it is ready just before it blocks: a first
+        answer may show it on its way there.
+        """
+        def answered() -> Optional[Dict[str, Any]]:
+            size = os.path.getsize(path)
+            os.kill(pid, signal.SIGURG)
+            wait_until(lambda: os.path.getsize(path) > size, "an answer from %d" % pid)
+            time.sleep(0.2)  # the dump has no end marker: give the writer time to finish (re-checked below)
+            with open(path, encoding="ascii") as handle:
+                dump = parse_last_dump(handle.read())
+            main = (dump or {}).get("threads", [{}])[0]
+            mine = [f for f in main.get("frames", []) if f["file"] == file]
+            return dump if main.get("main") and mine and mine[0]["line"] == line else None
+
+        return wait_until(answered, "%d's main thread at %s:%d" % (pid, file, line))
+
     def test_every_process_dumps_all_threads_on_request(self) -> None:
         for method in START_METHODS:
             with self.subTest(method=method):
                 directory = self.stacks_dir("all-" + method)
                 program = BlockedProgram(self, self.tmp, method, {"stacks_dir": directory, "stacks_on_sigquit": True})
-                text = open(program.path, encoding="utf-8").read()
+                text = read_text(program.path)
                 # What the program sees of its signals is unchanged, and mpscope added no thread.
                 self.assertEqual(program.report["urg"], {"default": True, "ignored": False})
                 self.assertEqual(program.report["quit"], {"default": True, "ignored": False})
@@ -169,18 +195,15 @@ class SignalPathTest(unittest.TestCase):
                     self.assertEqual(os.path.dirname(support["file"]), directory)
                 self.assertNotEqual(main_hello["stacks"]["file"], child_hello["stacks"]["file"])
 
-                os.kill(program.main_pid(), signal.SIGURG)
-                os.kill(program.child, signal.SIGURG)
-                main_dump = self.read_dump(main_hello["stacks"]["file"], "<module>")
-                child_dump = self.read_dump(child_hello["stacks"]["file"], "blocked")
-                main_thread = main_dump["threads"][0]
-                self.assertTrue(main_thread["main"])
-                user = [f for f in main_thread["frames"] if f["file"] == program.path]
-                self.assertEqual(user[0]["line"], line_number(text, MAIN_LINE))
+                main_dump = self.dump_at(program.main_pid(), main_hello["stacks"]["file"], program.path,
+                                         line_number(text, MAIN_LINE))
+                child_dump = self.dump_at(program.child, child_hello["stacks"]["file"], program.path,
+                                          line_number(text, CHILD_LINE))
+                self.assertEqual([f["function"] for f in child_dump["threads"][0]["frames"] if f["file"] == program.path],
+                                 ["blocked"])
                 napper = [t for t in main_dump["threads"] if any(f["function"] == "napping" for f in t["frames"])]
                 self.assertEqual(len(napper), 1, "the other thread is in the dump too")
-                blocked = [f for f in frames_of(child_dump) if f["function"] == "blocked"][0]
-                self.assertEqual(blocked["line"], line_number(text, CHILD_LINE))
+                self.assertFalse(napper[0].get("main"))
 
                 # Ctrl-\ (SIGQUIT) makes the child dump again instead of dying.
                 size = os.path.getsize(child_hello["stacks"]["file"])
@@ -235,21 +258,25 @@ class RequestPathTest(unittest.TestCase):
         self.addCleanup(tmp.cleanup)
         method = START_METHODS[0]
         program = BlockedProgram(self, tmp, method, {"stacks_via": "request"})
-        text = open(program.path, encoding="utf-8").read()
+        text = read_text(program.path)
         self.assertEqual(program.report["threads"], 2, "the reader thread is not one of threading's")
-        for pid, request_id in ((program.main_pid(), "r-main"), (program.child, "r-child")):
-            self.assertEqual(program.hello_of(pid)["stacks"], {"via": "request"})
+        numbers = iter(range(1000))
+
+        def ask(pid: int, line: int) -> Optional[Dict[str, Any]]:
+            """One request; its answer when the main thread is at ``line`` in the program (else None)."""
+            request_id = "r-%d-%d" % (pid, next(numbers))
             program.collector.send_line(pid, b'{"kind": "nonsense"}\n')  # ignored
             program.collector.send_line(pid, json.dumps({"kind": "request.stacks", "id": request_id}).encode() + b"\n")
+            program.collector.wait_for(lambda c: bool(of_kind(c._unlocked_events(), "stacks", request=request_id)),
+                                       "the answer to " + request_id)
+            event = of_kind(program.collector.events(), "stacks", request=request_id)[0]
+            mine = [f for f in event["threads"][0]["frames"] if f["file"] == program.path]
+            return event if mine and mine[0]["line"] == line else None
 
-        def answer(request_id: str) -> Callable[[EventCollector], bool]:
-            return lambda c: bool(of_kind(c._unlocked_events(), "stacks", request=request_id))
-
-        program.collector.wait_for(answer("r-main"), "the main process's answer")
-        program.collector.wait_for(answer("r-child"), "the child's answer")
-        events = program.collector.events()
-        main = of_kind(events, "stacks", request="r-main")[0]
-        child = of_kind(events, "stacks", request="r-child")[0]
+        for pid in (program.main_pid(), program.child):
+            self.assertEqual(program.hello_of(pid)["stacks"], {"via": "request"})
+        main = wait_until(lambda: ask(program.main_pid(), line_number(text, MAIN_LINE)), "the main process at its read")
+        child = wait_until(lambda: ask(program.child, line_number(text, CHILD_LINE)), "the child at its lock")
         for event in (main, child):
             VALIDATOR.check(event)
             self.assertEqual((event["reporter"], event["reason"]), ("self", "request"))
@@ -257,10 +284,7 @@ class RequestPathTest(unittest.TestCase):
         names = {t.get("name") for t in main["threads"]}
         self.assertEqual(names, {"MainThread", "napper"}, "the reader thread leaves itself out")
         self.assertTrue(main["threads"][0]["main"])
-        user = [f for f in main["threads"][0]["frames"] if f["file"] == program.path]
-        self.assertEqual(user[0]["line"], line_number(text, MAIN_LINE))
-        blocked = [f for t in child["threads"] for f in t["frames"] if f["function"] == "blocked"]
-        self.assertEqual(blocked[0]["line"], line_number(text, CHILD_LINE))
+        self.assertEqual(child["pid"], program.child)
         stdout, stderr, returncode = program.release()
         self.assertEqual(returncode, 0, stderr)
         self.assertEqual(stdout.splitlines()[-1], b"child exit 0")

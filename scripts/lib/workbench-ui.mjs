@@ -24,17 +24,32 @@ function quickPickEntry(page, label) {
 }
 
 /**
- * Opens the quick input with `key`, types `text`, and picks the entry whose name starts with
- * `entry` (by clicking it: Enter would take whatever happens to be first).
+ * Accepts `option` of the open quick pick with the keyboard: moves the list's focus to it, then
+ * Enter. Not with the mouse: the hover of an entry clicked a moment ago can cover the list.
+ */
+export async function chooseOption(page, option) {
+  await option.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const rows = await quickInput(page).getByRole('option').count();
+  for (let step = 0; step <= rows; step++) {
+    if (await option.evaluate((row) => row.classList.contains('focused'))) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`could not move the quick pick's focus to ${await option.getAttribute('aria-label')}`);
+}
+
+/**
+ * Opens the quick input with `key`, types `text`, and accepts the entry whose name starts with
+ * `entry` (not just the first one).
  */
 async function pickFromQuickInput(page, key, text, entry) {
   await page.keyboard.press(key);
   const input = quickInputBox(page);
   await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   await input.fill(text);
-  const option = quickPickEntry(page, entry);
-  await option.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-  await option.click();
+  await chooseOption(page, quickPickEntry(page, entry));
 }
 
 /** Runs a command from the Command Palette by its full title ("mpscope: Show Timeline"). */
@@ -79,9 +94,7 @@ export async function selectColorTheme(page, theme, kind) {
   const input = quickInputBox(page);
   await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   await input.fill(theme);
-  const option = quickInput(page).getByRole('option', { name: new RegExp(`^${escapeRegExp(theme)}\\b`) }).first();
-  await option.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-  await option.click();
+  await chooseOption(page, quickInput(page).getByRole('option', { name: new RegExp(`^${escapeRegExp(theme)}\\b`) }).first());
   await workbench.waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
 }
 
@@ -156,8 +169,9 @@ export async function treeRowNames(tree) {
  * The document of a webview editor or panel. VS Code nests each webview in two frames: the
  * host iframe (class `webview`, marked `ready` once loaded) and the content frame `#active-frame`.
  */
-export function webviewContent(page, title) {
-  const host = title ? page.locator(`iframe.webview.ready[title="${title}"]`) : page.locator('iframe.webview.ready');
+export function webviewContent(page) {
+  // Hidden editors keep their webviews in the page: only the visible one is wanted.
+  const host = page.locator('iframe.webview.ready').filter({ visible: true }).first();
   return host.contentFrame().locator('iframe#active-frame').contentFrame();
 }
 

@@ -1,6 +1,8 @@
-// Lists the file names in a .zip (a .vsix is one) from its central directory, so the package
-// test needs neither `unzip` on the machine nor another dependency.
+// Lists the file names in a .zip (a .vsix is one) from its central directory, and reads one
+// entry's contents, so the package test needs neither `unzip` on the machine nor another
+// dependency.
 import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
 
 const endOfCentralDirectory = 0x06054b50;
 const centralDirectoryHeader = 0x02014b50;
@@ -25,8 +27,28 @@ export function zipEntries(file) {
     const extraLength = data.readUInt16LE(offset + 30);
     const commentLength = data.readUInt16LE(offset + 32);
     const uncompressedSize = data.readUInt32LE(offset + 24);
-    names.push({ name: data.toString('utf8', offset + 46, offset + 46 + nameLength), size: uncompressedSize });
+    const method = data.readUInt16LE(offset + 10);
+    const compressedSize = data.readUInt32LE(offset + 20);
+    const localHeader = data.readUInt32LE(offset + 42);
+    names.push({ name: data.toString('utf8', offset + 46, offset + 46 + nameLength), size: uncompressedSize, method, compressedSize, localHeader });
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return names;
+}
+
+const localFileHeader = 0x04034b50;
+
+/** The contents of the entry called `name` (stored or deflated, the two methods vsce writes). */
+export function readZipEntry(file, name) {
+  const entry = zipEntries(file).find((candidate) => candidate.name === name);
+  if (!entry) throw new Error(`${file} has no entry ${name}`);
+  const data = fs.readFileSync(file);
+  const at = entry.localHeader;
+  if (data.readUInt32LE(at) !== localFileHeader) throw new Error(`${file}: corrupt local header of ${name}`);
+  // The local header's own name and extra lengths may differ from the central directory's.
+  const start = at + 30 + data.readUInt16LE(at + 26) + data.readUInt16LE(at + 28);
+  const raw = data.subarray(start, start + entry.compressedSize);
+  if (entry.method === 0) return Buffer.from(raw);
+  if (entry.method === 8) return zlib.inflateRawSync(raw);
+  throw new Error(`${file}: ${name} uses compression method ${entry.method}`);
 }

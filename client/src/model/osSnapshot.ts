@@ -11,6 +11,11 @@ export interface OsProcess {
   readonly stat: string;
   /** Command name (`ps` comm; the image name on Windows). */
   readonly command: string;
+  /**
+   * When it started, seconds since the epoch (to the second): tells a process from a later one
+   * that got the same pid. Absent when the OS did not say.
+   */
+  readonly startedAt?: number;
 }
 
 /** Every process the OS listed at one moment (not only the session's). */
@@ -29,10 +34,28 @@ export interface OsObservation {
   readonly ppid: number;
   /** Ended but not yet reaped by its parent (STAT `Z`). */
   readonly zombie: boolean;
+  /** When the OS says it started (null: unknown). */
+  readonly startedAt: number | null;
   /** The first snapshot that listed it. */
   readonly firstSeen: number;
   /** When a snapshot first no longer listed it; null while it is listed. */
   readonly vanishedAt: number | null;
+}
+
+/**
+ * Start times from `ps` are whole seconds of elapsed time, read at a slightly different moment,
+ * and a clock adjustment shifts them all: only a clear difference means another process.
+ */
+const START_TOLERANCE_SECONDS = 10;
+
+/** Whether two start times can be the same process's (unknown ones always can). */
+export function sameStart(a: number | null | undefined, b: number | null | undefined): boolean {
+  return a === null || a === undefined || b === null || b === undefined || Math.abs(a - b) <= START_TOLERANCE_SECONDS;
+}
+
+/** Whether a process listed as starting at `osStart` can be one the runtime saw start at `knownStart`. */
+export function startedBy(osStart: number | undefined, knownStart: number | null): boolean {
+  return osStart === undefined || knownStart === null || osStart <= knownStart + START_TOLERANCE_SECONDS;
 }
 
 export function isZombieStat(stat: string): boolean {

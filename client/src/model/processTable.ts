@@ -18,7 +18,7 @@ import type {
 } from '../protocol/events';
 import type { ChangeRecorder } from './changes';
 import { ExitReport, mergeExitReports, processState } from './exitRecord';
-import { commandName, descendantsOf, isZombieStat, OsObservation, OsProcess, OsSnapshot } from './osSnapshot';
+import { commandName, descendantsOf, isZombieStat, OsObservation, OsProcess, OsSnapshot, sameStart, startedBy } from './osSnapshot';
 import type { SignalTable } from './signals';
 import type {
   ExitSnapshot,
@@ -364,16 +364,16 @@ export class ProcessTable {
     // What the OS says about the processes the session knows.
     for (const record of [...this.current.values()]) {
       const entry = listed.get(record.pid);
-      if (entry) {
-        relevant.push(entry);
-      }
       if (record.listedByOs) {
-        if (entry) {
+        // A different start time: it ended, and another process got its pid.
+        if (entry && sameStart(record.os?.startedAt, entry.startedAt)) {
+          relevant.push(entry);
           this.seenByOs(record, entry, snapshot.t);
         } else {
           this.vanished(record, snapshot.t);
         }
       } else if (record.os === null && entry && isSameProcess(record, entry)) {
+        relevant.push(entry);
         this.seenByOs(record, entry, snapshot.t);
       }
     }
@@ -567,7 +567,8 @@ export class ProcessTable {
     if (before && before.vanishedAt === null && before.zombie === zombie && before.ppid === entry.ppid && before.command === entry.command) {
       return;
     }
-    record.os = { command: entry.command, ppid: entry.ppid, zombie, firstSeen: before?.firstSeen ?? t, vanishedAt: null };
+    const startedAt = before?.startedAt ?? entry.startedAt ?? null;
+    record.os = { command: entry.command, ppid: entry.ppid, zombie, startedAt, firstSeen: before?.firstSeen ?? t, vanishedAt: null };
     this.refresh(record);
   }
 
@@ -590,6 +591,9 @@ export class ProcessTable {
  * zombie (or a process whose stream merely closed) under the parent the record knows.
  */
 function isSameProcess(record: ProcessRecord, entry: OsProcess): boolean {
+  if (!startedBy(entry.startedAt, record.startedAt)) {
+    return false; // it started after the process the record is about
+  }
   if (record.exitReports.length === 0) {
     return true;
   }

@@ -12,37 +12,56 @@ export type { OsProcess };
 
 /**
  * `ps` arguments that work with procps (Linux), BSD and macOS: every process, no header,
- * columns pid, ppid, stat, command name. The command name is last because it may hold spaces.
+ * columns pid, ppid, stat, elapsed time, command name. The command name is last because it may
+ * hold spaces.
  */
-export const PS_ARGUMENTS: readonly string[] = ['-A', '-o', 'pid=,ppid=,stat=,comm='];
+export const PS_ARGUMENTS: readonly string[] = ['-A', '-o', 'pid=,ppid=,stat=,etime=,comm='];
 
-const PS_LINE = /^\s*(\d+)\s+(\d+)\s+(\S+)(?:\s+(.*?))?\s*$/;
+const PS_LINE = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+((?:\d+-)?(?:\d+:)?\d+:\d+)(?:\s+(.*?))?\s*$/;
 
-/** Lines of `ps -A -o pid=,ppid=,stat=,comm=`; lines that do not parse are skipped. */
-export function parsePsOutput(text: string): OsProcess[] {
+/**
+ * Lines of `ps -A -o pid=,ppid=,stat=,etime=,comm=`, read at `now` (seconds since the epoch: the
+ * start times are `now` minus the elapsed times). Lines that do not parse are skipped.
+ */
+export function parsePsOutput(text: string, now: number): OsProcess[] {
   const processes: OsProcess[] = [];
   for (const line of text.split(/\r?\n/)) {
     const match = PS_LINE.exec(line);
     if (!match) {
       continue;
     }
-    processes.push({
+    const elapsed = parseElapsed(match[4]);
+    const entry: OsProcess = {
       pid: Number(match[1]),
       ppid: Number(match[2]),
       stat: match[3] === '-' ? '' : match[3],
-      command: match[4] ?? '',
-    });
+      command: match[5] ?? '',
+    };
+    processes.push(elapsed === undefined ? entry : { ...entry, startedAt: Math.round(now - elapsed) });
   }
   return processes;
 }
 
+/** `ps` etime, `[[dd-]hh:]mm:ss`, in seconds. */
+export function parseElapsed(text: string): number | undefined {
+  const match = /^(?:(\d+)-)?(?:(\d+):)?(\d+):(\d+)$/.exec(text);
+  if (!match) {
+    return undefined;
+  }
+  const [, days, hours, minutes, seconds] = match;
+  return ((Number(days ?? 0) * 24 + Number(hours ?? 0)) * 60 + Number(minutes)) * 60 + Number(seconds);
+}
+
 /**
- * PowerShell (Windows PowerShell 5.1 and pwsh) script printing `pid<TAB>ppid<TAB>name` per
- * process, UTF-8. Get-CimInstance replaces `wmic`, which recent Windows versions removed.
+ * PowerShell (Windows PowerShell 5.1 and pwsh) script printing `pid<TAB>ppid<TAB>start<TAB>name`
+ * per process (start in seconds since the epoch, empty when unknown), UTF-8. Get-CimInstance
+ * replaces `wmic`, which recent Windows versions removed.
  */
 export const WINDOWS_PROCESS_SCRIPT = [
   '[Console]::OutputEncoding = [System.Text.Encoding]::UTF8',
-  'Get-CimInstance -ClassName Win32_Process | ForEach-Object { "$($_.ProcessId)`t$($_.ParentProcessId)`t$($_.Name)" }',
+  'Get-CimInstance -ClassName Win32_Process | ForEach-Object { ' +
+    '$start = if ($_.CreationDate) { ([DateTimeOffset]$_.CreationDate).ToUnixTimeSeconds() } else { \'\' }; ' +
+    '"$($_.ProcessId)`t$($_.ParentProcessId)`t$start`t$($_.Name)" }',
 ].join('; ');
 
 export const WINDOWS_POWERSHELL_ARGUMENTS: readonly string[] = ['-NoProfile', '-NonInteractive', '-Command', WINDOWS_PROCESS_SCRIPT];
@@ -51,11 +70,12 @@ export const WINDOWS_POWERSHELL_ARGUMENTS: readonly string[] = ['-NoProfile', '-
 export function parseWindowsProcessList(text: string): OsProcess[] {
   const processes: OsProcess[] = [];
   for (const line of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
-    const [pid, ppid, ...name] = line.split('\t');
-    if (name.length === 0 || !/^\d+$/.test(pid.trim()) || !/^\d+$/.test(ppid.trim())) {
+    const [pid, ppid, start, ...name] = line.split('\t');
+    if (name.length === 0 || !/^\d+$/.test(pid.trim()) || !/^\d+$/.test(ppid.trim()) || !/^\d*$/.test(start.trim())) {
       continue;
     }
-    processes.push({ pid: Number(pid), ppid: Number(ppid), stat: '', command: name.join('\t').trim() });
+    const entry: OsProcess = { pid: Number(pid), ppid: Number(ppid), stat: '', command: name.join('\t').trim() };
+    processes.push(start.trim() === '' ? entry : { ...entry, startedAt: Number(start) });
   }
   return processes;
 }

@@ -14,7 +14,10 @@ export function systemProcessLister(platform: NodeJS.Platform = process.platform
   if (platform === 'win32') {
     return async () => parseWindowsProcessList(await run('powershell.exe', WINDOWS_POWERSHELL_ARGUMENTS));
   }
-  return async () => parsePsOutput(await run('ps', PS_ARGUMENTS));
+  return async () => {
+    const output = await run('ps', PS_ARGUMENTS);
+    return parsePsOutput(output, Date.now() / 1000);
+  };
 }
 
 function run(command: string, args: readonly string[]): Promise<string> {

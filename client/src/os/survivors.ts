@@ -1,9 +1,9 @@
 // Which survivors of a session "Kill Survivors" may signal. A survivor was seen alive in an
 // earlier snapshot; before sending a signal the list is read again, and only a process still
-// listed with the same command name is killed: a pid the OS gave to an unrelated process since
-// then, or a process that became a zombie, is left alone.
+// listed with the same command name and start time is killed: a pid the OS gave to an unrelated
+// process since then, or a process that became a zombie, is left alone.
 import type { OsProcess } from '../model/osSnapshot';
-import { isZombieStat } from '../model/osSnapshot';
+import { isZombieStat, sameStart } from '../model/osSnapshot';
 import type { ProcessSnapshot } from '../model/types';
 
 export interface KillPlan {
@@ -23,7 +23,7 @@ export function planSurvivorKill(survivors: readonly ProcessSnapshot[], fresh: r
     const entry = listed.get(survivor.pid);
     if (!entry || isZombieStat(entry.stat)) {
       ended.push(survivor);
-    } else if (survivor.os !== null && entry.command !== survivor.os.command) {
+    } else if (survivor.os !== null && (entry.command !== survivor.os.command || !sameStart(survivor.os.startedAt, entry.startedAt))) {
       reused.push(survivor);
     } else {
       kill.push(survivor);

@@ -34,12 +34,12 @@ export interface StreamClosedLine {
 
 /**
  * A snapshot of the OS process list that changed the session: only the processes that mattered,
- * as `[pid, ppid, stat, command]` (see model/osSnapshot.ts).
+ * as `[pid, ppid, stat, command, startedAt]` (startedAt null when unknown; see model/osSnapshot.ts).
  */
 export interface OsSnapshotLine {
   readonly mpscope: 'os.snapshot';
   readonly t: number;
-  readonly processes: ReadonlyArray<readonly [number, number, string, string]>;
+  readonly processes: ReadonlyArray<readonly [number, number, string, string, number | null]>;
 }
 
 /** A debug session's adapter named the debuggee (the root of the session's processes). */

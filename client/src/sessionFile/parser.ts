@@ -157,21 +157,22 @@ function asHeader(value: Readonly<Record<string, unknown>>): SessionHeader | und
   };
 }
 
-/** `[[pid, ppid, stat, command], …]`; undefined when any entry is malformed. */
+/** `[[pid, ppid, stat, command, startedAt], …]`; undefined when any entry is malformed. */
 function asOsProcesses(value: unknown): OsProcess[] | undefined {
   if (!Array.isArray(value)) {
     return undefined;
   }
   const processes: OsProcess[] = [];
   for (const entry of value) {
-    if (!Array.isArray(entry) || entry.length !== 4) {
+    if (!Array.isArray(entry) || entry.length !== 5) {
       return undefined;
     }
-    const [pid, ppid, stat, command] = entry as unknown[];
-    if (!isPid(pid) || !isPid(ppid) || typeof stat !== 'string' || typeof command !== 'string') {
+    const [pid, ppid, stat, command, startedAt] = entry as unknown[];
+    if (!isPid(pid) || !isPid(ppid) || typeof stat !== 'string' || typeof command !== 'string' || !(startedAt === null || isTime(startedAt))) {
       return undefined;
     }
-    processes.push({ pid, ppid, stat: stat.slice(0, 16), command: command.slice(0, 1024) });
+    const process: OsProcess = { pid, ppid, stat: stat.slice(0, 16), command: command.slice(0, 1024) };
+    processes.push(startedAt === null ? process : { ...process, startedAt });
   }
   return processes;
 }

@@ -37,7 +37,7 @@ export function itemLine(item: RecordedItem): string {
   }
   if (item instanceof OsObserved) {
     const { t, processes } = item.snapshot;
-    const line: OsSnapshotLine = { mpscope: 'os.snapshot', t, processes: processes.map((entry) => [entry.pid, entry.ppid, entry.stat, entry.command]) };
+    const line: OsSnapshotLine = { mpscope: 'os.snapshot', t, processes: processes.map((entry) => [entry.pid, entry.ppid, entry.stat, entry.command, entry.startedAt ?? null]) };
     return JSON.stringify(line);
   }
   if (item instanceof DebuggeeNamed) {

@@ -62,8 +62,6 @@ export function askableProcesses(session: SessionView): ProcessSnapshot[] {
 }
 
 export class StackDumper {
-  /** How far each dump file has been read (a process's earlier dumps are not shown again). */
-  private readonly readTo = new Map<string, number>();
   private requestNumber = 0;
 
   constructor(
@@ -110,16 +108,12 @@ export class StackDumper {
     if (!file || !(await this.inStacksDir(file))) {
       return this.noAnswer(process, 'its dump file is not in the collector\'s private directory');
     }
-    let offset = this.readTo.get(file) ?? 0;
+    // Whatever the file holds already (earlier dumps, a Ctrl-\ dump) is not this answer.
     const before = await this.host.fileSize(file);
     if (before === undefined) {
       return this.noAnswer(process, 'its dump file cannot be read');
     }
-    if (before < offset) {
-      offset = 0; // a new process with the same pid started the file again
-    }
-    // Whatever was appended before this request (e.g. a Ctrl-\ dump) is not this answer.
-    offset = before;
+    const offset = before;
     try {
       this.host.signal(process.pid);
     } catch (error) {
@@ -139,7 +133,6 @@ export class StackDumper {
       if (grewAt !== undefined && now - grewAt >= settleMs) {
         const text = await this.host.readFrom(file, offset);
         if (text.endsWith('\n')) {
-          this.readTo.set(file, offset + Buffer.byteLength(text));
           const dump = parseLastFaulthandlerDump(text);
           if (dump) {
             const event: Stacks = {

@@ -4,60 +4,14 @@
 // The tree is the real ProcessTreeProvider; the `vscode` module it imports is replaced by a
 // minimal stand-in (plain TreeItem objects), so the figures are the provider's own work without
 // the workbench's rendering.
-import Module from 'node:module';
 import { Model } from '../../src/model/model';
 import type { MpscopeEvent } from '../../src/protocol/events';
 import * as make from '../unit/helpers/events';
+import { installFakeVscode } from '../unit/helpers/fakeVscode';
 
 const ROUNDS = 9;
 
-// ---- a stand-in for the `vscode` module ------------------------------------------------------
-
-class EventEmitter<T> {
-  private listeners: Array<(value: T) => void> = [];
-  readonly event = (listener: (value: T) => void): { dispose(): void } => {
-    this.listeners.push(listener);
-    return { dispose: () => undefined };
-  };
-  fire(value: T): void {
-    for (const listener of this.listeners) {
-      listener(value);
-    }
-  }
-  dispose(): void {
-    this.listeners = [];
-  }
-}
-
-const fakeVscode = {
-  EventEmitter,
-  TreeItem: class {
-    id?: string;
-    description?: string;
-    iconPath?: unknown;
-    contextValue?: string;
-    command?: unknown;
-    tooltip?: unknown;
-    constructor(readonly label: string, readonly collapsibleState?: number) {}
-  },
-  TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
-  ThemeIcon: class {
-    constructor(readonly id: string, readonly color?: unknown) {}
-  },
-  ThemeColor: class {
-    constructor(readonly id: string) {}
-  },
-  MarkdownString: class {
-    isTrusted = false;
-    supportHtml = false;
-    constructor(readonly value: string) {}
-  },
-};
-
-type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
-const moduleWithLoad = Module as unknown as { _load: Loader };
-const originalLoad = moduleWithLoad._load;
-moduleWithLoad._load = (request, parent, isMain) => (request === 'vscode' ? fakeVscode : originalLoad(request, parent, isMain));
+installFakeVscode();
 
 // Imported after the stand-in is in place.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -111,9 +111,11 @@ export function debugSessionTests(api: MpscopeApi): IntegrationTest[] {
             const main = mainOf(s);
             if (!main || main.pid !== report.main.pid) return `no main process ${report.main.pid}`;
             if (main.state !== 'exited' || main.exit?.exitcode !== 0 || !main.exit.reporters.includes('launcher')) return `main is ${main.state}`;
+            // The children reported in whatever order they ran, not in the order of their exit codes.
             const children = report.children.map((view) => s.processes.find((p) => p.pid === view.pid));
             const codes = children.map((p) => (p?.parentKey === main.key ? p.exit?.exitcode : undefined));
-            return codes.join() === '0,3' ? { s, main } : `children's exit codes: ${codes.join()}`;
+            const failed = children.find((p) => p?.exit?.exitcode === 3);
+            return [...codes].sort().join() === '0,3' && failed ? { s, main, failed } : `children's exit codes: ${codes.join()}`;
           });
           assert(done.s.debuggeePid === report.main.pid, `debuggee pid ${done.s.debuggeePid}, main ${report.main.pid}`);
 
@@ -123,7 +125,7 @@ export function debugSessionTests(api: MpscopeApi): IntegrationTest[] {
             tree = await renderTree(api.processTree);
             const root = tree.find((node) => node.label === name);
             const main = root && findByPid([root], report.main.pid)[0];
-            const failed = main && findByPid([main], report.children[1].pid).find((node) => /\bexit 3\b/.test(node.description));
+            const failed = main && findByPid([main], done.failed.pid).find((node) => /\bexit 3\b/.test(node.description));
             return root && main && failed && contains(root, main) ? true : undefined;
           }, { timeoutMs: 30_000, describeLast: () => `${formatTree(tree)}\n${describeSession(done.s)}` });
           await vscode.commands.executeCommand('mpscope.processes.focus');

@@ -90,7 +90,7 @@ describe('OS snapshots: processes the runtime cannot see', () => {
     const sleep = run.process('200');
     assert.equal(sleep.external, true);
     assert.equal(sleep.role, null);
-    assert.deepEqual(sleep.os, { command: 'sleep', ppid: MAIN, zombie: false, firstSeen: 10, vanishedAt: null });
+    assert.deepEqual(sleep.os, { command: 'sleep', ppid: MAIN, zombie: false, startedAt: null, firstSeen: 10, vanishedAt: null });
     run.os(11, ps(MAIN, LAUNCHER));
     assert.equal(run.process('200').state, 'lost');
     assert.equal(run.process('200').os?.vanishedAt, 11);
@@ -183,6 +183,21 @@ describe('OS snapshots: zombies, lost and late records', () => {
     const run = started().os(10, ps(MAIN, LAUNCHER), ps(200, MAIN, 'sleep')).os(11, ps(MAIN, LAUNCHER)).os(12, ps(MAIN, LAUNCHER), ps(200, MAIN, 'tar'));
     assert.equal(run.process('200').state, 'lost');
     assert.equal(run.process('200#2').name, 'tar');
+  });
+
+  it('tells a later process with the same pid by its start time', () => {
+    const since = (pid: number, ppid: number, command: string, startedAt: number): OsProcess => ({ ...ps(pid, ppid, command), startedAt });
+    // Listed alive, then gone and replaced before the next look (same parent, same name, later start).
+    const run = started().os(10, since(MAIN, LAUNCHER, 'python3', 5), since(200, MAIN, 'sleep', 9));
+    run.os(30, since(MAIN, LAUNCHER, 'python3', 5), since(200, MAIN, 'sleep', 25));
+    assert.equal(run.process('200').state, 'lost');
+    assert.equal(run.process('200').os?.startedAt, 9);
+    assert.equal(run.process('200#2').os?.startedAt, 25);
+    // Never listed while the runtime knew it: a pid that started well after it is not it.
+    run.events(make.hello(300, MAIN, 'process', { t: 21 }));
+    run.os(40, since(MAIN, LAUNCHER, 'python3', 5), since(300, MAIN, 'python3', 35));
+    assert.equal(run.process('300').os, null);
+    assert.equal(run.process('300#2').external, true);
   });
 
   it('notifies only when something a view shows changed', () => {

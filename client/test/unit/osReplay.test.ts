@@ -27,7 +27,7 @@ function liveDebugSession(): { model: Model; id: string } {
   model.ingest(id, make.hello(101, 100, 'process', { t: 12.1 }));
   model.ingest(id, make.created(100, '100-2', { name: 'quick', t: 12.2 }));
   model.ingest(id, make.started(100, '100-2', 102, { t: 12.2 }));
-  os(12.5, ps(100, 90), ps(101, 100), ps(200, 101, 'sleep'), ps(102, 100, 'python3', 'R'));
+  os(12.5, ps(100, 90), ps(101, 100), { ...ps(200, 101, 'sleep'), startedAt: 12 }, ps(102, 100, 'python3', 'R'));
   os(13, ps(100, 90, 'python3', 'R'), ps(101, 100), ps(200, 101, 'sleep'), ps(102, 100, 'python3', 'Z'));
   model.ingest(id, make.exitedBy('parent', 100, 101, -9, 'SIGKILL', 13.5));
   os(14, ps(100, 90), ps(200, 1, 'sleep'), ps(102, 100, 'python3', 'Z'));
@@ -96,12 +96,13 @@ describe('OS facts in saved sessions', () => {
 
   it('skips a malformed OS line and keeps reading', () => {
     const parser = new SessionFileParser();
-    assert.equal(parser.parse('{"mpscope":"os.snapshot","t":1,"processes":[[1,0,"S"]]}')?.type, 'skipped');
+    assert.equal(parser.parse('{"mpscope":"os.snapshot","t":1,"processes":[[1,0,"S","init"]]}')?.type, 'skipped');
+    assert.equal(parser.parse('{"mpscope":"os.snapshot","t":1,"processes":[[1,0,"S","init","yesterday"]]}')?.type, 'skipped');
     assert.equal(parser.parse('{"mpscope":"os.snapshot","t":1,"processes":"no"}')?.type, 'skipped');
     assert.equal(parser.parse('{"mpscope":"debuggee","pid":0}')?.type, 'skipped');
-    assert.deepEqual(parser.parse('{"mpscope":"os.snapshot","t":2,"processes":[[5,4,"Z","sh"]]}'), {
+    assert.deepEqual(parser.parse('{"mpscope":"os.snapshot","t":2,"processes":[[5,4,"Z","sh",null],[6,4,"S","cat",1.5]]}'), {
       type: 'os',
-      snapshot: { t: 2, processes: [{ pid: 5, ppid: 4, stat: 'Z', command: 'sh' }] },
+      snapshot: { t: 2, processes: [{ pid: 5, ppid: 4, stat: 'Z', command: 'sh' }, { pid: 6, ppid: 4, stat: 'S', command: 'cat', startedAt: 1.5 }] },
     });
     assert.deepEqual(parser.parse('{"mpscope":"debuggee","pid":9}'), { type: 'debuggee', pid: 9 });
   });

@@ -21,7 +21,7 @@ function ended(): Model {
   ]) {
     model.ingest(id, event);
   }
-  model.observeOs(id, { t: 1, processes: [ps(50, 1, 'python3'), ps(100, 50, 'python3'), ps(102, 100, 'python3'), ps(200, 100, 'sleep'), ps(201, 102, 'tar')] });
+  model.observeOs(id, { t: 1, processes: [ps(50, 1, 'python3'), ps(100, 50, 'python3'), { ...ps(102, 100, 'python3'), startedAt: 1 }, ps(200, 100, 'sleep'), ps(201, 102, 'tar')] });
   model.ingest(id, make.exitedBy('launcher', 50, 100, 0));
   model.endSession(id);
   model.observeOs(id, { t: 2, processes: [ps(102, 1, 'python3'), ps(200, 1, 'sleep'), ps(201, 102, 'tar')] });
@@ -38,6 +38,9 @@ describe('planSurvivorKill', () => {
     assert.deepEqual(plan.ended.map((p) => p.pid), [200]);
     assert.deepEqual(plan.reused.map((p) => p.pid), [201]);
     assert.deepEqual(planSurvivorKill(survivors, []).ended.map((p) => p.pid), [102, 200, 201]);
+    // Same pid and name, but it started after the one the session saw: another program's.
+    const later = planSurvivorKill(survivors.filter((p) => p.pid === 102), [{ ...ps(102, 1, 'python3'), startedAt: 1000 }]);
+    assert.deepEqual(later.reused.map((p) => p.pid), [102]);
   });
 
   it('describes each survivor in a line', () => {

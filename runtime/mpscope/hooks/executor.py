@@ -1,8 +1,8 @@
 """concurrent.futures' ProcessPoolExecutor, seen from the process that owns it.
 
 Nothing the user calls is wrapped; assignments to the executor's own
-attributes say what happens (``hooks/attributes.py``), in every version from
-3.8 to 3.13:
+attributes say what happens (``hooks/assignments.py``: reading them stays
+free), in every version from 3.8 to 3.13:
 
 * ``_call_queue`` is set near the end of ``__init__`` (``pool.created``, and
   the queue that links the workers to the executor) and set to None by
@@ -28,7 +28,7 @@ from mpscope import events as ev
 from mpscope.guard import Hook
 from mpscope.hooks import pools, tasks
 from mpscope.hooks import process as _process
-from mpscope.hooks.attributes import observe_attribute
+from mpscope.hooks.assignments import observe_assignments
 from mpscope.roles import qualified_name
 from mpscope.userframes import caller_site
 
@@ -70,9 +70,9 @@ def patch_executor_module(module: "ModuleType") -> None:
         map=_code(executor_class.__dict__.get("map")),
         base_map=base_map,
     )
-    observe_attribute(executor_class, "_call_queue", _on_call_queue, _created_hook)
-    observe_attribute(executor_class, "_shutdown_thread", _on_shutdown_flag, _shutdown_hook)
-    observe_attribute(executor_class, "_queue_count", _on_queue_count, _submit_hook)
+    observe_assignments(executor_class, "_call_queue", _on_call_queue, _created_hook)
+    observe_assignments(executor_class, "_shutdown_thread", _on_shutdown_flag, _shutdown_hook)
+    observe_assignments(executor_class, "_queue_count", _on_queue_count, _submit_hook)
 
     extensions = _process.extensions
     extensions.constructed[ev.ROLE_EXECUTOR_WORKER] = _worker_constructed
@@ -101,9 +101,10 @@ def _start_method(context: "Any") -> "Optional[str]":
 # -- lifecycle --------------------------------------------------------------------
 
 
-def _on_call_queue(executor: "Any", previous: "Any", queue: "Any") -> None:
-    if previous is None and queue is not None:
-        if pools.record_of(executor) is not None:
+def _on_call_queue(executor: "Any", queue: "Any") -> None:
+    record = pools.record_of(executor)
+    if queue is not None:
+        if record is not None:
             return
         record = pools.new_record(executor, ev.POOL_API_EXECUTOR, caller_site(sys._getframe(1)))
         record.running = True
@@ -119,17 +120,16 @@ def _on_call_queue(executor: "Any", previous: "Any", queue: "Any") -> None:
             fields["initializer"] = qualified_name(initializer)
         fields["start_method"] = _start_method(executor.__dict__.get("_mp_context"))
         pools.announce(record, fields)
-    elif previous is not None and queue is None:
+    elif record is not None:
         shutdown = _frame_running(_codes.get("shutdown"), sys._getframe(1))
-        record = pools.record_of(executor)
-        if shutdown is None or record is None or record.joined:
+        if shutdown is None or record.joined:
             return
         if shutdown.f_locals.get("wait"):
             record.joined = True
             pools.state_changed(record, ev.POOL_JOINED, caller_site(shutdown.f_back))
 
 
-def _on_shutdown_flag(executor: "Any", previous: "Any", value: "Any") -> None:
+def _on_shutdown_flag(executor: "Any", value: "Any") -> None:
     if value is not True:
         return
     shutdown = _frame_running(_codes.get("shutdown"), sys._getframe(1))
@@ -164,9 +164,10 @@ def _worker_created(process: "Any", created: "Dict[str, Any]") -> None:
 # -- submissions --------------------------------------------------------------------
 
 
-def _on_queue_count(executor: "Any", previous: "Any", count: "Any") -> None:
-    if not isinstance(previous, int) or count != previous + 1:
-        return
+def _on_queue_count(executor: "Any", count: "Any") -> None:
+    if not isinstance(count, int) or count < 1:
+        return  # 0: set by __init__
+    previous = count - 1  # the work id of the task being submitted
     submit = _frame_running(_codes.get("submit"), sys._getframe(1))
     record = pools.record_of(executor)
     if submit is None or record is None:
@@ -175,8 +176,7 @@ def _on_queue_count(executor: "Any", previous: "Any", count: "Any") -> None:
     fn = local.get("fn")
     base_map = _frame_running(_codes.get("base_map"), submit.f_back, 2)
     if base_map is None:
-        pools.submitted(record, ev.METHOD_SUBMIT, qualified_name(fn) if fn is not None else None, submit.f_back,
-                        job=previous)
+        pools.submitted(record, ev.METHOD_SUBMIT, pools.function_name(fn), submit.f_back, job=previous)
         return
     current = record.map_call() if record.map_call is not None else None
     if current is fn:

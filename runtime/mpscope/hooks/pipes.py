@@ -150,6 +150,7 @@ def _on_operation(end: PipeEnd, frame: "FrameType") -> None:
         end.begin_process()
     if not _ready(end.fd, op):
         started = time.monotonic()
+        site = waits.site_of(frame)
 
         def on_end(ended: float, how: int, value: "Any") -> None:
             if how != waitclock.RETURNED:
@@ -157,7 +158,7 @@ def _on_operation(end: PipeEnd, frame: "FrameType") -> None:
             _count(end, op)
             if ended - started >= waits.threshold():
                 fields: "Dict[str, Any]" = {"conn": end.id, "op": op}
-                fields.update(waits.wait_fields(started, ended, None, frame))
+                fields.update(waits.wait_fields(started, ended, None, site))
                 waits.emit(ev.PIPE_BLOCKED, fields)
 
         if waitclock.until_returns(frame.f_code, on_end):

@@ -2,7 +2,8 @@
 
 Nothing the user calls is wrapped. The observation points:
 
-* ``Pool._state`` assignments (``hooks/attributes.py``): ``INIT`` is the
+* ``Pool._state`` assignments (``hooks/assignments.py``: reading it stays
+  free): ``INIT`` is the
   second line of ``__init__`` (the pool gets its id and creation site), ``RUN``
   its last; ``close()`` sets ``CLOSE`` and ``terminate()`` (also the end of a
   ``with`` block) sets ``TERMINATE``.
@@ -32,7 +33,7 @@ from mpscope import events as ev
 from mpscope.guard import Hook
 from mpscope.hooks import pools, tasks
 from mpscope.hooks import process as _process
-from mpscope.hooks.attributes import observe_attribute
+from mpscope.hooks.assignments import observe_assignments
 from mpscope.roles import qualified_name
 from mpscope.userframes import caller_site
 
@@ -81,7 +82,8 @@ def patch_pool_module(module: "ModuleType") -> None:
         if name in _codes:
             _submitters[_codes[name]] = name
 
-    observe_attribute(pool_class, "_state", _on_state, _state_hook)
+    if not observe_assignments(pool_class, "_state", _on_state, _state_hook):
+        return
     if "__setitem__" not in cache_class.__dict__:
         cache_class.__setitem__ = _observed_setitem
     finish = pool_class.__dict__.get("_help_stuff_finish")
@@ -106,20 +108,20 @@ def _is_process_pool(pool: "Any") -> bool:
 # -- lifecycle ----------------------------------------------------------------------
 
 
-def _on_state(pool: "Any", previous: "Any", state: "Any") -> None:
-    if state == previous or not _is_process_pool(pool):
-        return
-    if state == "INIT" and previous is None:
-        import weakref
-
-        record = pools.new_record(pool, ev.POOL_API_POOL, caller_site(sys._getframe(1)))
-        record.processes = None
-        _constructing[threading.get_ident()] = weakref.ref(pool)
+def _on_state(pool: "Any", state: "Any") -> None:
+    if not _is_process_pool(pool):
         return
     record = pools.record_of(pool)
+    if state == "INIT":
+        if record is None:
+            import weakref
+
+            pools.new_record(pool, ev.POOL_API_POOL, caller_site(sys._getframe(1)))
+            _constructing[threading.get_ident()] = weakref.ref(pool)
+        return
     if record is None:
         return
-    if state == "RUN":
+    if state == "RUN" and not record.running:
         _constructing.pop(threading.get_ident(), None)
         record.running = True
         pools.announce(record, _created_fields(pool, None))
@@ -249,7 +251,17 @@ def _observed_setitem(self: "Any", job: "Any", result: "Any") -> None:
 
 def _on_job(job: "Any", result: "Any", frame: "Optional[FrameType]") -> None:
     record = pools.record_of(getattr(result, "_pool", None))
-    if record is None or not isinstance(job, int):
+    if record is None or not isinstance(job, int) or frame is None:
+        return
+    caller = frame.f_back
+    if caller is not None and caller.f_code is _codes.get(ev.METHOD_APPLY_ASYNC):
+        # The frequent case, spelled out: ApplyResult.__init__ <- apply_async [<- apply] <- the user.
+        outer = caller.f_back
+        if outer is not None and outer.f_code is _codes.get(ev.METHOD_APPLY):
+            method, user = ev.METHOD_APPLY, outer.f_back
+        else:
+            method, user = ev.METHOD_APPLY_ASYNC, outer
+        pools.submitted(record, method, pools.function_name(caller.f_locals.get("func")), user, job=job)
         return
     module_globals = _module.__dict__
     method: "Optional[str]" = None
@@ -265,8 +277,7 @@ def _on_job(job: "Any", result: "Any", frame: "Optional[FrameType]") -> None:
     if method is None or submitter is None or method_frame is None:
         return
     local = submitter.f_locals
-    func = local.get("func")
-    name = qualified_name(func) if func is not None else None
+    name = pools.function_name(local.get("func"))
     if method in (ev.METHOD_APPLY, ev.METHOD_APPLY_ASYNC):
         pools.submitted(record, method, name, method_frame.f_back, job=job)
         return

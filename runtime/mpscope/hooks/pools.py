@@ -25,6 +25,7 @@ import weakref
 from mpscope import agent as _agent
 from mpscope import events as ev
 from mpscope.notes import Notes
+from mpscope.roles import qualified_name
 from mpscope.userframes import USER, caller_site, kind_of
 
 TYPE_CHECKING = False
@@ -45,7 +46,6 @@ _by_queue = Notes()
 _by_worker = Notes()
 #: Records with folded counts not yet sent (flushed by the agent's finisher).
 _unsent: "Set[PoolRecord]" = set()
-_finisher_pid: "Optional[int]" = None
 
 
 class _Submission:
@@ -87,6 +87,29 @@ class PoolRecord:
     @property
     def mine(self) -> bool:
         return self.owner == os.getpid()
+
+
+_names: "Dict[Any, Optional[str]]" = {}
+
+
+def function_name(func: "Any") -> "Optional[str]":
+    """``qualified_name(func)``, remembered: the same functions are submitted over and over."""
+    if func is None:
+        return None
+    try:
+        return _names[func]
+    except KeyError:
+        pass
+    except Exception:  # unhashable, or a __hash__/__eq__ that raises
+        return qualified_name(func)
+    name = qualified_name(func)
+    if len(_names) >= 512:
+        _names.clear()
+    try:
+        _names[func] = name
+    except Exception:
+        pass
+    return name
 
 
 def new_record(pool: "Any", api: str, site: "Optional[Dict[str, Any]]") -> PoolRecord:
@@ -191,7 +214,7 @@ def submitted(record: PoolRecord, method: str, func: "Optional[str]", caller: "O
         _send_submission(record, key, entry, now, entry.site, {"job": job} if job is not None else {})
     elif now - entry.sent_at >= SUBMISSION_PERIOD:
         _send_submission(record, key, entry, now, entry.site, {})
-    else:
+    elif record not in _unsent:
         _unsent.add(record)
         _ensure_finisher()
 
@@ -230,14 +253,7 @@ def _flush_all() -> None:
 
 def _ensure_finisher() -> None:
     """Folded counts still unsent when the process ends go out with its last flush."""
-    global _finisher_pid
-    pid = os.getpid()
-    if _finisher_pid == pid:
-        return
     agent = _agent.current()
-    if agent is None:
-        return
-    _finisher_pid = pid
-    finishers: "List[Any]" = getattr(agent, "finishers", [])
-    if _flush_all not in finishers:
+    finishers: "Optional[List[Any]]" = getattr(agent, "finishers", None)
+    if finishers is not None and _flush_all not in finishers:
         finishers.append(_flush_all)

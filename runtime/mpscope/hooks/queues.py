@@ -63,11 +63,11 @@ _exit_registered = False
 _monotonic = time.monotonic
 _state = counters.state
 
-# Which of a queue's SemLocks a lookup was about.
-_SEM = 0  # Queue._sem (free slots): acquired by put
-_RLOCK = 1  # readers' lock: taken when a get begins
-_WLOCK = 2  # SimpleQueue writers' lock: taken by put after pickling
-_UNFINISHED = 3  # JoinableQueue._unfinished_tasks: acquired by task_done
+# Which of a queue's SemLocks a lookup was about (see semlocks.owned).
+_SEM = semlocks.SLOTS  # Queue._sem (free slots): acquired by put
+_RLOCK = semlocks.READERS  # readers' lock: taken when a get begins
+_WLOCK = semlocks.WRITERS  # SimpleQueue writers' lock: taken by put after pickling
+_UNFINISHED = semlocks.UNFINISHED  # JoinableQueue._unfinished_tasks: acquired by task_done
 
 _WORKER_ROLES = (ev.ROLE_POOL_WORKER, ev.ROLE_EXECUTOR_WORKER)
 
@@ -80,7 +80,7 @@ class QueueEntry:
     """What this process knows about one followed queue."""
 
     __slots__ = ("id", "kind", "ref", "sem", "csem", "slots", "bounded", "pid", "base", "gets", "puts",
-                 "task_done", "joins", "creator", "used", "dirty", "last", "tentative", "reader_fd")
+                 "task_done", "joins", "creator", "used", "dirty", "quiet", "last", "tentative", "reader_fd")
 
     def __init__(self, ident: str, kind: str, queue: "Any") -> None:
         self.id = ident
@@ -109,6 +109,7 @@ class QueueEntry:
         self.task_done = 0
         self.joins = 0
         self.dirty = False
+        self.quiet = False  # see semlocks.owned: the common lookups need nothing but a count
         self.used = False
         self.last: "Optional[Tuple[Any, ...]]" = None
 
@@ -128,6 +129,7 @@ class QueueEntry:
 
     def counters_event(self) -> "Optional[Tuple[str, Dict[str, Any]]]":
         self.dirty = False
+        self.quiet = False
         if self.pid != _state.pid:
             return None
         fields: "Dict[str, Any]" = {"queue": self.id, "puts": self.put_count(), "gets": self.gets}
@@ -164,22 +166,47 @@ def _sem_value_max() -> int:
 
 #: id(queue) -> entry
 _entries: "Dict[int, QueueEntry]" = {}
-#: id(SemLock) -> (weak reference to it, entry, which lock); semlocks sends their lookups to _on_lookup.
-_locks: "Dict[int, Tuple[Any, Any, int]]" = semlocks.owned
+#: id(SemLock) -> (entry, which lock); semlocks sends their lookups to _on_lookup.
+_locks: "Dict[int, Tuple[Any, int]]" = semlocks.owned
+#: id(queue) -> ids of its locks, for the queues of multiprocessing's own (ignored) and followed ones
+_lock_ids: "Dict[int, Tuple[int, ...]]" = {}
+_ignored: "Dict[int, Any]" = {}  # id(queue) -> weak reference, for ignored queues
 
 
 def _forget(ref: "Any") -> None:
+    """A queue died (or is not to be followed): its locks leave ``semlocks.owned`` before they die."""
     for key, entry in list(_entries.items()):
         if entry.ref is ref:
             del _entries[key]
-    for key, (_, owner, _role) in list(_locks.items()):
-        if isinstance(owner, QueueEntry) and owner.ref is ref:
-            del _locks[key]
+            for lock_id in _lock_ids.pop(key, ()):
+                _locks.pop(lock_id, None)
+    for key, weak in list(_ignored.items()):
+        if weak is ref:
+            del _ignored[key]
+            for lock_id in _lock_ids.pop(key, ()):
+                _locks.pop(lock_id, None)
 
 
-def _register_lock(lock: "Any", entry: QueueEntry, role: int) -> None:
+def _register_lock(lock: "Any", queue: "Any", owner: "Any", role: int) -> None:
     if lock is not None and hasattr(lock, "_semlock"):
-        _locks[id(lock)] = (weakref.ref(lock), entry, role)
+        _locks[id(lock)] = (owner, role)
+        _lock_ids[id(queue)] = _lock_ids.get(id(queue), ()) + (id(lock),)
+
+
+def _ignore(queue: "Any") -> None:
+    """A queue of multiprocessing's own (Pool, executor): its lookups return at once."""
+    key = id(queue)
+    _forget_key(key)
+    _ignored[key] = weakref.ref(queue, _forget)
+    for name in ("_sem", "_rlock", "_wlock", "_unfinished_tasks"):
+        _register_lock(getattr(queue, name, None), queue, None, semlocks.IGNORED)
+
+
+def _forget_key(key: int) -> None:
+    _entries.pop(key, None)
+    _ignored.pop(key, None)
+    for lock_id in _lock_ids.pop(key, ()):
+        _locks.pop(lock_id, None)
 
 
 def entry_of(queue: "Any") -> "Optional[QueueEntry]":
@@ -191,16 +218,16 @@ def _follow(queue: "Any", kind: str) -> QueueEntry:
     global _exit_registered
     if kind == ev.QUEUE_KIND_SIMPLE:
         entry = QueueEntry(semlock_id(queue._rlock), kind, queue)
-        _register_lock(queue._rlock, entry, _RLOCK)
-        _register_lock(getattr(queue, "_wlock", None), entry, _WLOCK)
+        _register_lock(queue._rlock, queue, entry, _RLOCK)
+        _register_lock(getattr(queue, "_wlock", None), queue, entry, _WLOCK)
         try:
             entry.reader_fd = queue._reader.fileno()
         except Exception:
             pass
     else:
         entry = QueueEntry(semlock_id(queue._sem), kind, queue)
-        _register_lock(queue._sem, entry, _SEM)
-        _register_lock(queue._rlock, entry, _RLOCK)
+        _register_lock(queue._sem, queue, entry, _SEM)
+        _register_lock(queue._rlock, queue, entry, _RLOCK)
     _entries[id(queue)] = entry
     if not _exit_registered:
         _exit_registered = True
@@ -231,8 +258,11 @@ def _user_frame_above(frame: "Optional[FrameType]") -> "Optional[FrameType]":
 
 
 def _on_created(queue: "Any", init_frame: "FrameType", kind: str) -> None:
+    if entry_of(queue) is not None:
+        return
     above = _user_frame_above(init_frame.f_back)
-    if above is None or entry_of(queue) is not None:
+    if above is None:
+        _ignore(queue)
         return
     entry = _follow(queue, kind)
     entry.creator = _state.pid
@@ -251,7 +281,8 @@ def _on_received(queue: "Any", kind: str) -> None:
     if entry_of(queue) is not None:
         return
     if type(queue).__module__.startswith("concurrent.futures"):
-        return  # ProcessPoolExecutor's call queue
+        _ignore(queue)  # ProcessPoolExecutor's call queue
+        return
     entry = _follow(queue, kind)
     # A Pool or executor worker receives multiprocessing's own SimpleQueues; its role is
     # known only once its run() begins, so the decision waits for the first use.
@@ -278,7 +309,9 @@ def _on_unfinished_set(queue: "Any", value: "Any") -> None:
     """JoinableQueue.__init__/__setstate__ set _unfinished_tasks after Queue's part made the entry."""
     entry = entry_of(queue)
     if entry is not None:
-        _register_lock(value, entry, _UNFINISHED)
+        _register_lock(value, queue, entry, _UNFINISHED)
+    elif id(queue) in _ignored:
+        _register_lock(value, queue, None, semlocks.IGNORED)
 
 
 # -- hot paths ------------------------------------------------------------------
@@ -288,8 +321,9 @@ def _refresh(entry: QueueEntry) -> bool:
     """First use in this process: start its counts, settle a received queue; False to ignore it."""
     if entry.tentative:
         agent = _agent.current()
-        if agent is not None and agent.role in _WORKER_ROLES:
-            _forget(entry.ref)
+        queue = entry.ref()
+        if agent is not None and agent.role in _WORKER_ROLES and queue is not None:
+            _ignore(queue)
             return False
         entry.tentative = False
     if entry.pid != _state.pid:
@@ -313,6 +347,7 @@ def _changed(entry: QueueEntry) -> None:
 def _mark(entry: QueueEntry) -> None:
     entry.dirty = True
     entry.used = True
+    entry.quiet = entry.pid == _state.pid and not entry.tentative
     counters._dirty[id(entry)] = entry
 
 
@@ -358,6 +393,7 @@ def _on_lookup(entry: QueueEntry, role: int, op: int, lock: "Any") -> None:
 def _time_blocked_put(entry: QueueEntry, semlock: "Any", frame: "FrameType") -> None:
     started = _monotonic()
     count = semlock._count()
+    site = waits.site_of(frame)
 
     def on_end(ended: float, how: int, value: "Any") -> None:
         if how == waitclock.NOT_CALLED or ended - started < waits.threshold():
@@ -366,7 +402,7 @@ def _time_blocked_put(entry: QueueEntry, semlock: "Any", frame: "FrameType") -> 
             outcome = waits.OUTCOME_INTERRUPTED
         else:
             outcome = waits.OUTCOME_OK if semlock._count() != count else waits.OUTCOME_TIMEOUT
-        _report(entry, "put", started, ended, outcome, frame)
+        _report(entry, "put", started, ended, outcome, site)
         _changed(entry)
 
     waitclock.until_c_call_ends(frame, lambda c, a: waitclock.is_method(c, a, semlock, "acquire"), on_end)
@@ -383,6 +419,7 @@ def _time_blocked_get(entry: QueueEntry, frame: "FrameType", timed: bool) -> Non
     semlock = entry.sem._semlock
     started = _monotonic()
     count = semlock._count()
+    site = waits.site_of(frame)
 
     def on_end(ended: float, how: int, value: "Any") -> None:
         if timed:
@@ -394,7 +431,7 @@ def _time_blocked_get(entry: QueueEntry, frame: "FrameType", timed: bool) -> Non
             entry.gets += 1
         if ended - started >= waits.threshold():
             outcome = waits.OUTCOME_OK if got else (waits.OUTCOME_TIMEOUT if timed else waits.OUTCOME_INTERRUPTED)
-            _report(entry, "get", started, ended, outcome, frame)
+            _report(entry, "get", started, ended, outcome, site)
 
     code = _codes.get("poll" if timed else "get")
     if code is None or not waitclock.until_returns(code, on_end):
@@ -405,13 +442,14 @@ def _time_blocked_get(entry: QueueEntry, frame: "FrameType", timed: bool) -> Non
 def _simple_get(entry: QueueEntry, frame: "FrameType") -> None:
     if entry.reader_fd >= 0 and not _readable(entry.reader_fd):
         started = _monotonic()
+        site = waits.site_of(frame)
 
         def on_end(ended: float, how: int, value: "Any") -> None:
             if how == waitclock.RETURNED:
                 _changed(entry)
                 entry.gets += 1
                 if ended - started >= waits.threshold():
-                    _report(entry, "get", started, ended, waits.OUTCOME_OK, frame)
+                    _report(entry, "get", started, ended, waits.OUTCOME_OK, site)
 
         code = _codes.get("simple_get")
         if code is not None and waitclock.until_returns(code, on_end):
@@ -432,20 +470,20 @@ def _readable(fd: int) -> bool:
         return True
 
 
-def join_waited(queue: "Any", started: float, ended: float, frame: "FrameType") -> None:
+def join_waited(entry: QueueEntry, started: float, ended: float, site: "Optional[Dict[str, Any]]") -> None:
     """A ``JoinableQueue.join()`` waited from ``started`` to ``ended`` (called by ``sync.py``)."""
-    entry = entry_of(queue)
-    if entry is None or not _refresh(entry):
+    if entry.ref() is None or not _refresh(entry):
         return
     _changed(entry)
     entry.joins += 1
     if ended - started >= waits.threshold():
-        _report(entry, "join", started, ended, waits.OUTCOME_OK, frame)
+        _report(entry, "join", started, ended, waits.OUTCOME_OK, site)
 
 
-def _report(entry: QueueEntry, op: str, started: float, ended: float, outcome: str, frame: "FrameType") -> None:
+def _report(entry: QueueEntry, op: str, started: float, ended: float, outcome: str,
+            site: "Optional[Dict[str, Any]]") -> None:
     fields: "Dict[str, Any]" = {"queue": entry.id, "op": op}
-    fields.update(waits.wait_fields(started, ended, outcome, frame))
+    fields.update(waits.wait_fields(started, ended, outcome, site))
     waits.emit(ev.QUEUE_BLOCKED, fields)
 
 

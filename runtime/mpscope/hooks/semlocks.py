@@ -27,8 +27,10 @@ internal caller to nothing (decided once per code object).
 from __future__ import annotations
 
 import sys
+import time
 
 from mpscope.guard import Hook
+from mpscope.hooks import counters
 from mpscope.userframes import INTERNAL, kind_of
 
 TYPE_CHECKING = False
@@ -52,11 +54,25 @@ _MAX_CACHED = 8192
 _routes: "Dict[CodeType, Optional[Route]]" = {}
 _user_route: "Optional[Route]" = None
 
-#: Locks that belong to a followed queue: id(lock) -> (weak reference to the lock, owner, role).
-#: Their lookups go to ``owned_handler(owner, role, op, lock)`` without looking at any frame:
-#: the role says which queue operation it is, and this runs on every put and get.
-owned: "Dict[int, Tuple[Any, Any, int]]" = {}
+# Roles of the locks in ``owned``.
+IGNORED = -1  # a lock of multiprocessing's own queues (Pool, executor): nothing to do, cheaply
+SLOTS = 0  # a queue's free-slot semaphore (Queue._sem): acquired by put
+READERS = 1  # a queue's readers' lock (_rlock): taken when a get begins
+WRITERS = 2  # a SimpleQueue's writers' lock
+UNFINISHED = 3  # a JoinableQueue's _unfinished_tasks: acquired by task_done
+
+#: Locks of queues: id(lock) -> (owner, role). Lookups on them never look at a frame: the role
+#: says which queue operation it is. ``owned_handler(owner, role, op, lock)`` gets them, except
+#: the most common cases, handled right in the descriptors: a put on an unbounded queue and a get
+#: on a queue that holds items, while the owner is ``quiet`` (counted in this process, already
+#: due to be sent) and no send is due. Owners have the attributes used there: quiet, bounded,
+#: csem (the C semaphore of their SLOTS lock, or None), slots (its value when empty), gets.
+#: An entry is removed (by its owner) before the lock can die: ids are not reused meanwhile.
+owned: "Dict[int, Tuple[Any, int]]" = {}
 owned_handler: "Optional[Callable[[Any, int, int, Any], None]]" = None
+
+_state = counters.state
+_monotonic = time.monotonic
 
 _semlock_class: "Any" = None
 enter_code: "Optional[CodeType]" = None  # SemLock.__enter__
@@ -85,14 +101,7 @@ def _classify(code: "CodeType") -> "Optional[Route]":
 
 
 def _dispatch_other(op: int, obj: "Any") -> None:
-    """A lookup on a lock that is not a followed queue's (two frames below the looking-up frame)."""
-    # It matters only when taking it may wait: skip free locks before looking at frames.
-    semlock = obj._semlock
-    try:
-        if semlock._get_value() > 0 or (semlock.kind == RECURSIVE_MUTEX and semlock._is_mine()):
-            return
-    except Exception:
-        return  # no sem_getvalue (macOS): waits are not timed
+    """A lookup on a taken lock that is not a queue's (two frames below the looking-up frame)."""
     frame = _getframe(2)
     handler = _routes.get(frame.f_code, _UNSET)
     if handler is _UNSET:
@@ -117,12 +126,18 @@ class _InstanceMethod:
         except KeyError:
             raise AttributeError("%r object has no attribute %r" % (type(obj).__name__, self.name)) from None
         if _hook.enabled:
-            try:  # Hook.run inlined, and the owned check too: this runs on every put
+            # Hook.run and the common cases inlined: this runs on every put and every acquire.
+            try:
                 found = owned.get(id(obj))
                 if found is None:
-                    _dispatch_other(ACQUIRE, obj)
-                elif found[0]() is obj:
-                    owned_handler(found[1], found[2], ACQUIRE, obj)  # type: ignore[misc]
+                    semlock = obj._semlock
+                    if semlock._get_value() == 0 and not (semlock.kind == RECURSIVE_MUTEX and semlock._is_mine()):
+                        _dispatch_other(ACQUIRE, obj)
+                elif found[1] != IGNORED:
+                    owner = found[0]
+                    if not (found[1] == SLOTS and owner.quiet and not owner.bounded and
+                            _monotonic() < _state.next_flush):
+                        owned_handler(owner, found[1], ACQUIRE, obj)  # type: ignore[misc]
             except Exception as exc:
                 _hook.fail(exc)
         return method
@@ -142,6 +157,7 @@ class _EnterObserver:
 
     def __init__(self, function: "Callable[..., Any]") -> None:
         self.__wrapped__ = function
+        self._bind = function.__get__
         self.__name__ = function.__name__
         self.__qualname__ = function.__qualname__
         self.__doc__ = function.__doc__
@@ -152,12 +168,20 @@ class _EnterObserver:
             try:  # as in _InstanceMethod: this runs on every get
                 found = owned.get(id(obj))
                 if found is None:
-                    _dispatch_other(ENTER, obj)
-                elif found[0]() is obj:
-                    owned_handler(found[1], found[2], ENTER, obj)  # type: ignore[misc]
+                    semlock = obj._semlock
+                    if semlock._get_value() == 0 and not (semlock.kind == RECURSIVE_MUTEX and semlock._is_mine()):
+                        _dispatch_other(ENTER, obj)
+                elif found[1] != IGNORED:
+                    owner = found[0]
+                    csem = owner.csem
+                    if (found[1] == READERS and owner.quiet and csem is not None and
+                            csem._get_value() < owner.slots and _monotonic() < _state.next_flush):
+                        owner.gets += 1  # a get from a queue that holds items: it will not wait
+                    else:
+                        owned_handler(owner, found[1], ENTER, obj)  # type: ignore[misc]
             except Exception as exc:
                 _hook.fail(exc)
-        return self.__wrapped__.__get__(obj, objtype)
+        return self._bind(obj, objtype)
 
     def __call__(self, *args: "Any", **kwargs: "Any") -> "Any":
         return self.__wrapped__(*args, **kwargs)

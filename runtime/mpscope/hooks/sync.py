@@ -208,6 +208,9 @@ def _user_lookup(op: int, lock: "Any", frame: "FrameType", identity: "Any" = Non
         pass
     count = semlock._count()
     started = time.monotonic()
+    site = waits.site_of(frame)
+    sync_id = semlock_id(identity if identity is not None else lock)
+    sync_kind = kind or kind_of_lock(lock)
 
     def on_end(ended: float, how: int, value: "Any") -> None:
         if how == waitclock.NOT_CALLED or ended - started < waits.threshold():
@@ -216,9 +219,8 @@ def _user_lookup(op: int, lock: "Any", frame: "FrameType", identity: "Any" = Non
             outcome = waits.OUTCOME_INTERRUPTED
         else:
             outcome = waits.OUTCOME_OK if semlock._count() != count else waits.OUTCOME_TIMEOUT
-        fields = {"sync": semlock_id(identity if identity is not None else lock),
-                  "sync_kind": kind or kind_of_lock(lock), "op": "acquire"}
-        fields.update(waits.wait_fields(started, ended, outcome, frame))
+        fields = {"sync": sync_id, "sync_kind": sync_kind, "op": "acquire"}
+        fields.update(waits.wait_fields(started, ended, outcome, site))
         if holder is not None:
             fields["holder_pid"] = holder
         waits.emit(ev.SYNC_WAIT, fields)
@@ -246,41 +248,44 @@ def _condition_wait_lookup(op: int, lock: "Any", frame: "FrameType") -> None:
     _condition_waits[thread] = (id(frame), id(lock))
     started = time.monotonic()
     semlock = lock._semlock
+    owner = _condition_owner(frame)  # now: frames must not be kept until the wait ends
 
     def on_end(ended: float, how: int, value: "Any") -> None:
         if how != waitclock.NOT_CALLED:
-            _condition_hook.run(_condition_wait_ended, frame, started, ended)
+            _condition_hook.run(_condition_wait_ended, owner, started, ended)
 
     waitclock.until_c_call_ends(frame, lambda c, a: waitclock.is_method(c, a, semlock, "acquire"), on_end)
 
 
-def _condition_wait_ended(wait_frame: "FrameType", started: float, ended: float) -> None:
-    caller = wait_frame.f_back
-    if caller is not None and caller.f_code is codes.join:
-        queues = sys.modules.get("mpscope.hooks.queues")
-        if queues is not None:
-            queues.join_waited(caller.f_locals.get("self"), started, ended, caller)  # type: ignore[attr-defined]
-    elif ended - started >= waits.threshold():
-        _report_condition_wait(wait_frame, started, ended)
-
-
-def _report_condition_wait(wait_frame: "FrameType", started: float, ended: float) -> None:
+def _condition_owner(wait_frame: "FrameType") -> "Tuple[str, Any, Any]":
+    """Whose wait a Condition.wait is: (kind, its id or a JoinableQueue's entry, the user's call site)."""
     condition = wait_frame.f_locals.get("self")
     caller = wait_frame.f_back
     if caller is not None and caller.f_code is codes.condition_wait_for:
         caller = caller.f_back
     code = caller.f_code if caller is not None else None
     owner = caller.f_locals.get("self") if caller is not None else None
+    site = waits.site_of(caller)
+    if code is codes.join and owner is not None:
+        queues = sys.modules.get("mpscope.hooks.queues")
+        entry = queues.entry_of(owner) if queues is not None else None  # type: ignore[attr-defined]
+        return "JoinableQueue", entry, site
     if code is codes.event_wait and owner is not None:
         kind, identity = "Event", getattr(owner, "_flag", None)
     elif code in codes.barrier_waits and owner is not None:
         kind, identity = "Barrier", getattr(getattr(owner, "_cond", None), "_wait_semaphore", None)
-    elif condition is not None:
-        kind, identity = "Condition", getattr(condition, "_wait_semaphore", None)
     else:
-        return
-    if identity is None:
-        return
-    fields = {"sync": semlock_id(identity), "sync_kind": kind, "op": "wait"}
-    fields.update(waits.wait_fields(started, ended, None, caller))
-    waits.emit(ev.SYNC_WAIT, fields)
+        kind, identity = "Condition", getattr(condition, "_wait_semaphore", None)
+    return kind, semlock_id(identity) if identity is not None else None, site
+
+
+def _condition_wait_ended(owner: "Tuple[str, Any, Any]", started: float, ended: float) -> None:
+    kind, identity, site = owner
+    if kind == "JoinableQueue":
+        queues = sys.modules.get("mpscope.hooks.queues")
+        if identity is not None and queues is not None:
+            queues.join_waited(identity, started, ended, site)  # type: ignore[attr-defined]
+    elif identity is not None and ended - started >= waits.threshold():
+        fields = {"sync": identity, "sync_kind": kind, "op": "wait"}
+        fields.update(waits.wait_fields(started, ended, None, site))
+        waits.emit(ev.SYNC_WAIT, fields)

@@ -4,9 +4,16 @@ One ``TaskTracker`` per worker process (a Pool worker or an executor worker).
 Tasks that fail, tasks that take at least the threshold (``task_threshold_ms``,
 default 1 ms) and, with ``task_detail: "full"``, every task are sent one by
 one (``task.finished``); the rest only move the worker's running totals
-(``task.counters``). Totals are sent with every individual task, a few times a
-second while tasks run, when the worker runs out of queued work and when it
-exits, so tiny tasks cost a few attribute updates each.
+(``task.counters``). Totals are sent with the first task and every individual
+task, at most every 0.1 s while tasks run (before the result that is due),
+when the worker runs out of queued work, and when it exits; so a tiny task
+costs a few attribute updates and one ``poll`` of the task pipe.
+
+A worker terminated without warning (``Pool.terminate()``, the end of a
+``with`` block) cannot send its last totals: a pipe that looked non-empty
+after its last result (the pool's own stop sentinels) can leave the tasks of
+its last 0.1 s uncounted. ``close()`` and ``join()`` let workers exit, and
+their totals are then exact.
 
 Everything about a task is recorded and, for a failure, flushed to the socket
 *before* its result goes back to the parent: once the parent has the result it
@@ -45,6 +52,7 @@ from mpscope import events as ev
 from mpscope.bounded import clip, clip_middle, safe_str
 from mpscope.exits import exception_record, exception_type_name
 from mpscope.guard import Hook
+from mpscope.hooks.assignments import observe_assignments
 from mpscope.roles import qualified_name
 from mpscope.userframes import innermost_site
 
@@ -53,8 +61,10 @@ if TYPE_CHECKING:
     from types import CodeType, FrameType
     from typing import Any, Callable, Dict, Optional, Set, Tuple
 
-#: Running totals are sent at least this often (seconds) while tasks keep finishing.
-COUNTERS_PERIOD = 0.2
+#: Running totals are sent at least this often (seconds) while tasks keep finishing, before the result
+#: of the task that is due: with the check for an empty queue after each result, this bounds what a
+#: worker terminated without warning (Pool.terminate(), the end of a `with` block) can leave uncounted.
+COUNTERS_PERIOD = 0.1
 
 _hook = Hook("tasks")
 _NEVER = object()
@@ -65,41 +75,34 @@ _tracker: "Optional[TaskTracker]" = None
 _hidden_codes: "Set[CodeType]" = set()
 
 
-def _never_idle() -> bool:
-    return False
+def _never_ready() -> bool:
+    return True  # cannot tell: never treat the worker as idle
 
 
-def idle_probe(connection: "Any") -> "Callable[[], bool]":
-    """A cheap check that nothing is waiting to be read on ``connection`` (the worker's task pipe)."""
+def readiness_probe(connection: "Any") -> "Callable[[], Any]":
+    """A cheap check for a task waiting to be read on ``connection`` (the worker's task pipe): truthy if one is.
+
+    A C-level partial (``poll(0)``), so that checking costs one system call and no Python frame.
+    """
     try:
         fd = connection.fileno()
         import select
 
         poller = select.poll()
         poller.register(fd, select.POLLIN)
-        poll = poller.poll
-
-        def idle() -> bool:
-            return not poll(0)
-
-        return idle
+        return functools.partial(poller.poll, 0)
     except Exception:
         pass
-    try:
-        peek = connection.poll
-
-        def idle_by_peek() -> bool:
-            return not peek(0)
-
-        return idle_by_peek
-    except Exception:
-        return _never_idle
+    peek = getattr(connection, "poll", None)
+    if callable(peek):
+        return functools.partial(peek, 0)
+    return _never_ready
 
 
 class TaskTracker:
     """Timing, counting and reporting of the tasks one worker runs."""
 
-    def __init__(self, agent: "_agent.Agent", idle: "Callable[[], bool]",
+    def __init__(self, agent: "_agent.Agent", ready: "Callable[[], Any]",
                  describe: "Callable[[Any], Dict[str, Any]]") -> None:
         options = getattr(agent, "options", None)
         self.agent = agent
@@ -107,7 +110,7 @@ class TaskTracker:
         threshold = getattr(options, "task_threshold", 0.001)
         # Every task is at least as slow as a negative threshold: full detail takes the slow path.
         self.threshold: float = -1.0 if getattr(options, "task_detail_full", False) else threshold
-        self.idle = idle
+        self.ready = ready  # truthy when a task is waiting in the worker's queue
         self.current: "Any" = None  # the task being run (Pool: its tuple; executor: its _CallItem)
         self.started = 0.0
         self.done = 0
@@ -115,7 +118,7 @@ class TaskTracker:
         self.total = 0.0
         self.longest = 0.0
         self.unsent = False
-        self.sent_at = _perf()
+        self.sent_at = float("-inf")  # the first task's totals go out before its result
         self.last: "Any" = None  # the task that finished last
         self.crash: "Optional[BaseException]" = None  # what ended run() while a task ran
         self.failure_site: "Optional[Dict[str, Any]]" = None  # executor: where the running task raised
@@ -135,7 +138,7 @@ class TaskTracker:
         terminated while it waits)."""
         if self.unsent and _hook.enabled:
             try:
-                if self.idle():
+                if not self.ready():
                     self.send_counters(_perf())
             except Exception as exc:
                 _hook.fail(exc)
@@ -328,24 +331,44 @@ def _resend(tracker: "TaskTracker", obj: "Any") -> None:
 
 def _put_for(put: "Callable[[Any], None]", tracker: "TaskTracker") -> "Callable[[Any], None]":
     end = tracker.end
-    send_if_idle = tracker.send_if_idle
+    ready = tracker.ready
+    threshold = tracker.threshold
+    hook = _hook
 
     def put_result(obj: "Any") -> None:
-        # obj: (job, index, (True, value) or (False, error))
-        if _hook.enabled:
+        # obj: (job, index, (True, value) or (False, error)). The fast path (a task that returned
+        # sooner than the threshold) is spelled out here: it runs once per task.
+        if hook.enabled:
             try:
                 task = tracker.current
+                now = _perf()
+                duration = now - tracker.started
+                result = obj[2]
                 if task is None:
                     _resend(tracker, obj)
+                elif duration < threshold and result[0] is True:
+                    tracker.current = None
+                    tracker.last = task
+                    tracker.done += 1
+                    tracker.total += duration
+                    if duration > tracker.longest:
+                        tracker.longest = duration
+                    if now - tracker.sent_at >= COUNTERS_PERIOD:
+                        tracker.send_counters(now)
+                    else:
+                        tracker.unsent = True
                 else:
-                    result = obj[2]
                     ok = result[0] is True
                     end(task, ok, None if ok else pool_failure(result))
             except Exception as exc:
-                _hook.fail(exc)
+                hook.fail(exc)
         put(obj)
-        if tracker.unsent:
-            send_if_idle()
+        if tracker.unsent and hook.enabled:
+            try:
+                if not ready():  # no task waiting: the worker is about to block (and may be terminated)
+                    tracker.send_counters(_perf())
+            except Exception as exc:
+                hook.fail(exc)
 
     _hidden_codes.add(put_result.__code__)
     return put_result
@@ -366,7 +389,7 @@ def _install_pool_tracker(process: "Any") -> None:
     if not callable(getattr(inqueue, "get", None)) or not callable(getattr(outqueue, "put", None)):
         return
     reader = getattr(inqueue, "_reader", None)
-    tracker = TaskTracker(agent, idle_probe(reader) if reader is not None else _never_idle, describe_pool_task)
+    tracker = TaskTracker(agent, readiness_probe(reader) if reader is not None else _never_ready, describe_pool_task)
     process._args = (_Inbox(inqueue, tracker), _Outbox(outqueue, tracker)) + args[2:]
     _tracker = tracker
 
@@ -422,26 +445,6 @@ class _ReadProbe:
             raise AttributeError(self.name) from None
 
 
-class _SetProbe(_ReadProbe):
-    """A data descriptor reporting assignments of one instance attribute."""
-
-    def __get__(self, obj: "Any", objtype: "Any" = None) -> "Any":
-        if obj is None:
-            return self
-        try:
-            return obj.__dict__[self.name]
-        except KeyError:
-            raise AttributeError(self.name) from None
-
-    def __set__(self, obj: "Any", value: "Any") -> None:
-        obj.__dict__[self.name] = value
-        if _hook.enabled:
-            try:
-                self._on_read(obj, sys._getframe(1))
-            except Exception as exc:
-                _hook.fail(exc)
-
-
 def executor_worker_begins(process: "Any") -> None:
     """In an executor worker, before ``run()``: observe its call and result items."""
     _hook.run(_install_executor_tracker, process)
@@ -462,18 +465,17 @@ def _install_executor_tracker(process: "Any") -> None:
     if any(name in cls.__dict__ for cls, name in ((call_item, "fn"), (result_item, "result"), (wrapper, "exc"))):
         return  # class attributes of these names: not the classes this module knows
     reader = getattr(args[0], "_reader", None)
-    tracker = TaskTracker(agent, idle_probe(reader) if reader is not None else _never_idle, describe_executor_task)
+    tracker = TaskTracker(agent, readiness_probe(reader) if reader is not None else _never_ready, describe_executor_task)
 
     def fn_read(item: "Any", frame: "FrameType") -> None:
         if frame.f_code is worker_code:
             tracker.failure_site = None
             tracker.begin(item)
 
-    def exception_kept(wrapped: "Any", frame: "FrameType") -> None:
-        exc = wrapped.__dict__.get("exc")
+    def exception_kept(wrapped: "Any", exc: "Any") -> None:
         tracker.failure_site = innermost_site(getattr(exc, "__traceback__", None))
 
-    def result_built(item: "Any", frame: "FrameType") -> None:
+    def result_built(item: "Any", value: "Any") -> None:
         state = item.__dict__
         error = state.get("exception")
         failure = None
@@ -491,8 +493,8 @@ def _install_executor_tracker(process: "Any") -> None:
             tracker.send_if_idle()  # nothing queued: the worker is about to block
 
     call_item.fn = _ReadProbe("fn", fn_read)
-    wrapper.exc = _SetProbe("exc", exception_kept)
-    result_item.result = _SetProbe("result", result_built)
+    observe_assignments(wrapper, "exc", exception_kept, _hook)
+    observe_assignments(result_item, "result", result_built, _hook)
     _tracker = tracker
 
 

@@ -31,16 +31,19 @@ def threshold() -> float:
     return _threshold
 
 
-def wait_fields(started: float, ended: float, outcome: "Optional[str]", frame: "Optional[FrameType]") -> "Dict[str, Any]":
-    """``since`` (wall clock), ``waited``, ``outcome`` and the user's call ``site`` of a wait that ended at ``ended``."""
+def site_of(frame: "Optional[FrameType]") -> "Optional[Dict[str, Any]]":
+    """Where the user's code made the call that waits; taken when the wait begins (see waitclock)."""
+    return caller_site(frame) if frame is not None else None
+
+
+def wait_fields(started: float, ended: float, outcome: "Optional[str]", site: "Optional[Dict[str, Any]]") -> "Dict[str, Any]":
+    """``since`` (wall clock), ``waited``, ``outcome`` and ``site`` of a wait that ended at ``ended``."""
     waited = max(0.0, ended - started)
     fields: "Dict[str, Any]" = {"since": time.time() - (time.monotonic() - started), "waited": waited}
     if outcome is not None:
         fields["outcome"] = outcome
-    if frame is not None:
-        site = caller_site(frame)
-        if site is not None:
-            fields["site"] = site
+    if site is not None:
+        fields["site"] = site
     return fields
 
 

@@ -3,14 +3,15 @@
 // call that sends it there and whether that child is daemonic (Pool workers always are; a
 // Process when `daemon=True` is passed or assigned).
 
-import type { CallExpression, ClassDefinition, Expression, FunctionDefinition, Identifier } from '../parser';
+import type { AttributeExpression, CallExpression, ClassDefinition, Expression, FunctionDefinition, Identifier } from '../parser';
 import { unparenthesize } from '../parser';
 import type { CallableAnalysis } from './callables';
 import type { ObjectFlow } from './objectFlow';
 import type { Construction, ProcessApiCalls } from './processApiCalls';
 import type { Resolver } from './resolver';
-import { walkWithScopes } from './scopedWalk';
-import type { ScopeTree } from './scopes';
+import { factKey, type ModuleUnit } from './moduleUnits';
+import { unitVisits } from './scopedWalk';
+import type { Scope, ScopeTree } from './scopes';
 import { processTarget, taskCallable } from './taskData';
 
 export type ChildRole = 'process-target' | 'process-run' | 'pool-task' | 'executor-task';
@@ -29,18 +30,13 @@ export class ChildCode {
 
   constructor(scopes: ScopeTree, resolver: Resolver, api: ProcessApiCalls, callables: CallableAnalysis, objects: ObjectFlow) {
     const daemonAssigned = new Set<CallExpression>();
-    walkWithScopes(scopes, {
-      statement: (statement, scope) => {
-        if (statement.kind !== 'Assign' || !isTrue(statement.value)) return;
-        for (const target of statement.targets) {
-          const node = unparenthesize(target);
-          if (node.kind !== 'Attribute' || node.name?.name !== 'daemon') continue;
-          for (const origin of objects.origins(node.object, scope) ?? []) {
-            if (origin.expression.kind === 'Call' && api.constructionAt(origin.expression)) daemonAssigned.add(origin.expression);
-          }
+    for (const unit of scopes.units) {
+      for (const { target, scope } of unit.syntax(DAEMON_ASSIGNMENTS, () => daemonAssignments(unit, scopes))) {
+        for (const origin of objects.origins(target.object, scope) ?? []) {
+          if (origin.expression.kind === 'Call' && api.constructionAt(origin.expression)) daemonAssigned.add(origin.expression);
         }
-      },
-    });
+      }
+    }
 
     const functions: ChildFunction[] = [];
     const runMethodsSeen = new Set<ClassDefinition>();
@@ -72,16 +68,44 @@ export class ChildCode {
       });
     }
     // `run` of Process subclasses this module defines but does not instantiate itself.
-    walkWithScopes(scopes, {
-      statement: (statement) => {
-        if (statement.kind !== 'ClassDef' || runMethodsSeen.has(statement)) return;
-        if (resolver.apiBase(statement)?.info.kind !== 'process') return;
-        const run = resolver.findMethod(statement, 'run');
-        if (run) functions.push({ definition: run, role: 'process-run', site: statement.name, daemonic: false });
-      },
-    });
+    for (const unit of scopes.units) {
+      for (const { definition, run } of unit.resolved(PROCESS_CLASSES, () => processClasses(unit, scopes, resolver))) {
+        if (!runMethodsSeen.has(definition)) functions.push({ definition: run, role: 'process-run', site: definition.name, daemonic: false });
+      }
+    }
     this.functions = functions;
   }
+}
+
+/** `x.daemon = True` in a unit, with the statement's scope. */
+const DAEMON_ASSIGNMENTS = factKey<readonly { readonly target: AttributeExpression; readonly scope: Scope }[]>('daemon assignments');
+
+/** The unit's classes derived from a Process class, with their `run` method. */
+const PROCESS_CLASSES = factKey<readonly { readonly definition: ClassDefinition; readonly run: FunctionDefinition }[]>('process classes');
+
+function daemonAssignments(unit: ModuleUnit, scopes: ScopeTree): { target: AttributeExpression; scope: Scope }[] {
+  const found: { target: AttributeExpression; scope: Scope }[] = [];
+  const { nodes, scopes: nodeScopes } = unitVisits(unit, scopes);
+  for (let index = 0; index < nodes.length; index++) {
+    const statement = nodes[index];
+    if (statement.kind !== 'Assign' || !isTrue(statement.value)) continue;
+    for (const target of statement.targets) {
+      const node = unparenthesize(target);
+      if (node.kind === 'Attribute' && node.name?.name === 'daemon') found.push({ target: node, scope: nodeScopes[index] });
+    }
+  }
+  return found;
+}
+
+function processClasses(unit: ModuleUnit, scopes: ScopeTree, resolver: Resolver): { definition: ClassDefinition; run: FunctionDefinition }[] {
+  const found: { definition: ClassDefinition; run: FunctionDefinition }[] = [];
+  const { nodes } = unitVisits(unit, scopes);
+  for (const statement of nodes) {
+    if (statement.kind !== 'ClassDef' || resolver.apiBase(statement)?.info.kind !== 'process') continue;
+    const run = resolver.findMethod(statement, 'run');
+    if (run) found.push({ definition: statement, run });
+  }
+  return found;
 }
 
 function isTrue(expression: Expression | undefined): boolean {

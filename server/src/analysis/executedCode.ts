@@ -5,7 +5,9 @@
 // the parser could not determine are skipped too.
 
 import type { Block, CallExpression, Expression, Statement, WithItem } from '../parser';
-import { statementBlocks, statementExpressions, walkExpression } from '../parser';
+import { statementBlocks, statementExpressions } from '../parser';
+import { forEachExpressionChild } from '../parser/visit';
+import { factKey } from './moduleUnits';
 import { mainGuardBranches } from './mainGuard';
 import type { Scope, ScopeTree } from './scopes';
 
@@ -16,48 +18,62 @@ export interface ExecutedCodeVisitor {
   enter?(item: WithItem, scope: Scope): void;
 }
 
-/** One visit: a call, or a `with` item entered; recorded once per block (several rules walk the module body). */
-interface Visit {
-  readonly call: CallExpression | undefined;
-  readonly item: WithItem | undefined;
+/**
+ * The visits of one block, in order: a call (`kind === 'Call'`) or a `with` item entered, with
+ * its scope. Recorded once (several rules walk the module body, and the lifecycle of every
+ * function called at import time is followed through its body): per unit for the module body,
+ * per block for function bodies.
+ */
+interface RecordedVisits {
   readonly scope: Scope;
+  readonly nodes: readonly (CallExpression | WithItem)[];
+  readonly scopes: readonly Scope[];
 }
 
-const recordedWalks = new WeakMap<ScopeTree, Map<Block, { readonly scope: Scope; readonly visits: readonly Visit[] }>>();
+const MODULE_LEVEL_VISITS = factKey<RecordedVisits>('executed at module level');
+const recordedBlocks = new WeakMap<Block, RecordedVisits>();
 
 export function visitExecutedCode(block: Block, scope: Scope, scopes: ScopeTree, visitor: ExecutedCodeVisitor): void {
-  let byBlock = recordedWalks.get(scopes);
-  if (byBlock === undefined) {
-    byBlock = new Map();
-    recordedWalks.set(scopes, byBlock);
+  if (block === scopes.module.body && scope === scopes.moduleScope) {
+    for (const unit of scopes.units) {
+      replay(unit.syntax(MODULE_LEVEL_VISITS, () => record([unit.statement], scope, scopes)), visitor);
+    }
+    return;
   }
-  let recorded = byBlock.get(block);
+  let recorded = recordedBlocks.get(block);
   if (recorded === undefined || recorded.scope !== scope) {
-    const visits: Visit[] = [];
-    new ExecutedCodeWalker(scopes, {
-      call: (call, callScope) => visits.push({ call, item: undefined, scope: callScope }),
-      enter: (item, itemScope) => visits.push({ call: undefined, item, scope: itemScope }),
-    }).block(block, scope);
-    recorded = { scope, visits };
-    byBlock.set(block, recorded);
+    recorded = record(block.statements, scope, scopes);
+    recordedBlocks.set(block, recorded);
   }
-  for (const visit of recorded.visits) {
-    if (visit.call !== undefined) visitor.call(visit.call, visit.scope);
-    else if (visit.item !== undefined) visitor.enter?.(visit.item, visit.scope);
+  replay(recorded, visitor);
+}
+
+function record(statements: readonly Statement[], scope: Scope, scopes: ScopeTree): RecordedVisits {
+  const walker = new ExecutedCodeWalker(scopes);
+  for (const statement of statements) walker.statement(statement, scope);
+  return { scope, nodes: walker.nodes, scopes: walker.scopes };
+}
+
+function replay(recorded: RecordedVisits, visitor: ExecutedCodeVisitor): void {
+  const { nodes, scopes } = recorded;
+  for (let index = 0; index < nodes.length; index++) {
+    const node = nodes[index];
+    if ('kind' in node) visitor.call(node, scopes[index]);
+    else visitor.enter?.(node, scopes[index]);
   }
 }
 
 class ExecutedCodeWalker {
-  constructor(
-    private readonly scopes: ScopeTree,
-    private readonly visitor: ExecutedCodeVisitor,
-  ) {}
+  readonly nodes: (CallExpression | WithItem)[] = [];
+  readonly scopes: Scope[] = [];
+
+  constructor(private readonly tree: ScopeTree) {}
 
   block(block: Block, scope: Scope): void {
     for (const statement of block.statements) this.statement(statement, scope);
   }
 
-  private statement(statement: Statement, scope: Scope): void {
+  statement(statement: Statement, scope: Scope): void {
     switch (statement.kind) {
       case 'If': {
         this.expression(statement.test, scope);
@@ -72,14 +88,15 @@ class ExecutedCodeWalker {
         return;
       case 'ClassDef': {
         for (const expression of statementExpressions(statement)) this.expression(expression, scope);
-        const classScope = this.scopes.scopeOf(statement);
+        const classScope = this.tree.scopeOf(statement);
         if (classScope) this.block(statement.body, classScope);
         return;
       }
       case 'With':
         for (const item of statement.items) {
           this.expression(item.context, scope);
-          this.visitor.enter?.(item, scope);
+          this.nodes.push(item);
+          this.scopes.push(scope);
           if (item.target) this.expression(item.target, scope);
         }
         this.block(statement.body, scope);
@@ -92,30 +109,31 @@ class ExecutedCodeWalker {
     }
   }
 
-  private expression(root: Expression, scope: Scope): void {
-    walkExpression(root, (node) => {
-      switch (node.kind) {
-        case 'Call':
-          this.visitor.call(node, scope);
-          return true;
-        case 'Lambda':
-          for (const parameter of node.parameters) {
-            if (parameter.defaultValue) this.expression(parameter.defaultValue, scope);
-          }
-          return false;
-        case 'Comprehension': {
-          const inner = this.scopes.scopeOf(node) ?? scope;
-          node.clauses.forEach((clause, index) => {
-            if (clause.target) this.expression(clause.target, inner);
-            this.expression(clause.expression, index === 0 ? scope : inner);
-          });
-          this.expression(node.element, inner);
-          if (node.value) this.expression(node.value, inner);
-          return false;
+  /** Depth-first in source order, outer calls before the calls in their arguments. */
+  private expression(node: Expression, scope: Scope): void {
+    switch (node.kind) {
+      case 'Call':
+        this.nodes.push(node);
+        this.scopes.push(scope);
+        this.expression(node.callee, scope);
+        for (const argument of node.args) this.expression(argument.value, scope);
+        return;
+      case 'Lambda':
+        for (const parameter of node.parameters) if (parameter.defaultValue) this.expression(parameter.defaultValue, scope);
+        return;
+      case 'Comprehension': {
+        const inner = this.tree.scopeOf(node) ?? scope;
+        for (let index = 0; index < node.clauses.length; index++) {
+          const clause = node.clauses[index];
+          if (clause.target) this.expression(clause.target, inner);
+          this.expression(clause.expression, index === 0 ? scope : inner);
         }
-        default:
-          return true;
+        this.expression(node.element, inner);
+        if (node.value) this.expression(node.value, inner);
+        return;
       }
-    });
+      default:
+        forEachExpressionChild(node, (child) => this.expression(child, scope));
+    }
   }
 }

@@ -2,6 +2,7 @@
 // resolution, where processes are created, what names hold and what runs in children.
 
 import type { SourceFile } from '../parser';
+import { AnalysisCache } from './analysisCache';
 import { CallableAnalysis } from './callables';
 import { ChildCode } from './childCode';
 import { LifecycleAnalysis } from './lifecycle';
@@ -10,7 +11,7 @@ import { ParameterFlow } from './parameterFlow';
 import { ProcessApiCalls } from './processApiCalls';
 import { ProcessStartAnalysis } from './processStarts';
 import { Resolver } from './resolver';
-import { type ModuleIdentity, ScopeTree } from './scopes';
+import type { ModuleIdentity, ScopeTree } from './scopes';
 
 export class ModuleAnalysis {
   private scopeTree: ScopeTree | undefined;
@@ -22,13 +23,23 @@ export class ModuleAnalysis {
   private childCode: ChildCode | undefined;
   private lifecycleAnalysis: LifecycleAnalysis | undefined;
 
+  private readonly cache: AnalysisCache;
+
+  /**
+   * `cache`: what the analysis of the previous version of the same document left (see
+   * `AnalysisCache`); the language server keeps one per open document. Without it everything
+   * is analysed afresh.
+   */
   constructor(
     readonly source: SourceFile,
     readonly identity: ModuleIdentity | undefined,
-  ) {}
+    cache?: AnalysisCache,
+  ) {
+    this.cache = cache ?? new AnalysisCache();
+  }
 
   get scopes(): ScopeTree {
-    this.scopeTree ??= new ScopeTree(this.source.module, this.identity);
+    this.scopeTree ??= this.cache.scopeTree(this.source, this.identity);
     return this.scopeTree;
   }
 
@@ -38,7 +49,7 @@ export class ModuleAnalysis {
   }
 
   get processStarts(): ProcessStartAnalysis {
-    this.processStartAnalysis ??= new ProcessStartAnalysis(this.scopes, this.resolver);
+    this.processStartAnalysis ??= new ProcessStartAnalysis(this.scopes, this.resolver, this.processApi);
     return this.processStartAnalysis;
   }
 

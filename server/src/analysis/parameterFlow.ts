@@ -11,11 +11,13 @@
 // unknown.
 
 import type { Argument, CallExpression, Expression, FunctionDefinition, NameExpression, Parameter, Statement } from '../parser';
-import { statementExpressions, unparenthesize, walkExpression } from '../parser';
+import { statementExpressions, unparenthesize } from '../parser';
+import { forEachExpressionChild } from '../parser/visit';
+import { factKey, type ModuleUnit } from './moduleUnits';
 import type { ObjectFlow, Origin } from './objectFlow';
 import type { ProcessApiCalls } from './processApiCalls';
 import type { Resolver } from './resolver';
-import { walkWithScopes } from './scopedWalk';
+import { unitVisits } from './scopedWalk';
 import type { Scope, ScopeTree } from './scopes';
 import { POOL_TASK_METHODS, STARMAP_METHODS } from './stdlib/objectApi';
 
@@ -29,6 +31,18 @@ type Site =
   | { readonly kind: 'tuples'; readonly iterable: Expression; readonly scope: Scope }
   /** A use that cannot be matched: the parameters are unknown. */
   | { readonly kind: 'opaque' };
+
+type UnitSite = readonly [FunctionDefinition, Site];
+
+interface UnitSites {
+  readonly calls: readonly UnitSite[];
+  readonly targets: readonly UnitSite[];
+  readonly tasks: readonly UnitSite[];
+  readonly mentions: readonly UnitSite[];
+}
+
+const UNIT_SITES = factKey<UnitSites>('parameter sites');
+const DEFINED_FUNCTIONS = factKey<readonly string[]>('defined functions');
 
 export class ParameterFlow {
   private sites: Map<FunctionDefinition, Site[]> | undefined;
@@ -97,15 +111,41 @@ export class ParameterFlow {
     }
   }
 
-  /** Every use of every module function: matched call sites, or `opaque` for anything else. */
+  /**
+   * Every use of every module function: matched call sites, or `opaque` for anything else. In
+   * the order of a walk over the module: direct calls, then Process targets, then tasks, then
+   * other mentions (the order of a parameter's origins, and so which origin a finding names).
+   */
   private sitesByFunction(): Map<FunctionDefinition, Site[]> {
     if (this.sites !== undefined) return this.sites;
     const sites = new Map<FunctionDefinition, Site[]>();
-    const add = (definition: FunctionDefinition, site: Site): void => {
+    const add = ([definition, site]: UnitSite): void => {
       const list = sites.get(definition);
       if (list) list.push(site);
       else sites.set(definition, [site]);
     };
+    const functionNames = new Set<string>();
+    for (const unit of this.scopes.units) for (const name of unit.syntax(DEFINED_FUNCTIONS, () => definedFunctions(unit))) functionNames.add(name);
+    const units = this.scopes.units.map((unit) => unit.resolved(UNIT_SITES, () => this.unitSites(unit, functionNames)));
+    for (const unit of units) unit.calls.forEach(add);
+    for (const unit of units) unit.targets.forEach(add);
+    for (const unit of units) unit.tasks.forEach(add);
+    for (const unit of units) unit.mentions.forEach(add);
+    this.sites = sites;
+    return sites;
+  }
+
+  /**
+   * One unit's uses of functions. Its call sites account for name expressions of its own code;
+   * any other mention of a name some def in the module binds (`functionNames`, which only
+   * changes with the defs, see AnalysisCache) that resolves to a function makes that function's
+   * parameters unknown.
+   */
+  private unitSites(unit: ModuleUnit, functionNames: ReadonlySet<string>): UnitSites {
+    const calls: UnitSite[] = [];
+    const targets: UnitSite[] = [];
+    const tasks: UnitSite[] = [];
+    const mentions: UnitSite[] = [];
     /** Name expressions accounted for by a matched site. */
     const matched = new Set<Expression>();
     const functionOf = (expression: Expression | undefined, scope: Scope): FunctionDefinition | undefined => {
@@ -116,23 +156,23 @@ export class ParameterFlow {
       matched.add(node);
       return value.definition;
     };
-
-    for (const { call, scope, callee } of this.api.calls) {
+    const facts = this.api.unitFacts(unit);
+    for (const { call, scope, callee } of facts.calls) {
       const name = unparenthesize(call.callee);
       if (callee?.kind !== 'function' || name.kind !== 'Name') continue;
       matched.add(name);
-      add(callee.definition, argumentsSite(call.args, scope));
+      calls.push([callee.definition, argumentsSite(call.args, scope)]);
     }
-    for (const construction of this.api.constructions) {
+    for (const construction of facts.constructions) {
       if (construction.kind !== 'process' || construction.parameters === undefined) continue;
       const target = keywordOrPosition(construction.call, construction.parameters, 'target');
       const definition = functionOf(target, construction.scope);
       if (!definition) continue;
       const args = keywordOrPosition(construction.call, construction.parameters, 'args');
       const kwargs = keywordOrPosition(construction.call, construction.parameters, 'kwargs');
-      add(definition, this.tupleSite(args, kwargs, construction.scope));
+      targets.push([definition, this.tupleSite(args, kwargs, construction.scope)]);
     }
-    for (const submission of this.api.submissions) {
+    for (const submission of facts.submissions) {
       const call = submission.call;
       if (submission.api === 'pool') {
         const shape = POOL_TASK_METHODS.get(submission.method);
@@ -141,13 +181,13 @@ export class ParameterFlow {
         if (!definition) continue;
         if (shape.iterable) {
           const iterable = keywordOrPosition(call, shape.parameters, shape.iterable);
-          if (iterable === undefined) add(definition, { kind: 'opaque' });
-          else if (STARMAP_METHODS.has(submission.method)) add(definition, { kind: 'tuples', iterable, scope: submission.scope });
-          else add(definition, { kind: 'iterables', iterables: [iterable], scope: submission.scope });
+          if (iterable === undefined) tasks.push([definition, { kind: 'opaque' }]);
+          else if (STARMAP_METHODS.has(submission.method)) tasks.push([definition, { kind: 'tuples', iterable, scope: submission.scope }]);
+          else tasks.push([definition, { kind: 'iterables', iterables: [iterable], scope: submission.scope }]);
         } else {
           const args = shape.argumentTuple ? keywordOrPosition(call, shape.parameters, shape.argumentTuple) : undefined;
           const kwds = shape.keywordDict ? keywordOrPosition(call, shape.parameters, shape.keywordDict) : undefined;
-          add(definition, this.tupleSite(args, kwds, submission.scope));
+          tasks.push([definition, this.tupleSite(args, kwds, submission.scope)]);
         }
         continue;
       }
@@ -156,32 +196,27 @@ export class ParameterFlow {
       if (!definition) continue;
       const rest = call.args.slice(1);
       if (submission.method === 'submit') {
-        add(definition, argumentsSite(rest, submission.scope));
+        tasks.push([definition, argumentsSite(rest, submission.scope)]);
       } else if (rest.every((argument) => argument.kind === 'Positional' || argument.kind === 'Keyword')) {
-        add(definition, { kind: 'iterables', iterables: rest.filter((argument) => argument.kind === 'Positional').map((argument) => argument.value), scope: submission.scope });
+        tasks.push([definition, { kind: 'iterables', iterables: rest.filter((argument) => argument.kind === 'Positional').map((argument) => argument.value), scope: submission.scope }]);
       } else {
-        add(definition, { kind: 'opaque' });
+        tasks.push([definition, { kind: 'opaque' }]);
       }
     }
     // Any other mention of a function (stored, passed on, wrapped) makes its parameters unknown.
     // Only names some def in the module binds can mean a function: resolve just those.
-    const functionNames = new Set<string>();
-    walkWithScopes(this.scopes, {
-      statement: (statement) => {
-        if (statement.kind === 'FunctionDef') functionNames.add(statement.name.name);
-      },
-    });
-    walkWithScopes(this.scopes, {
-      statement: (statement, scope) => {
-        for (const name of namesIn(statement)) {
-          if (matched.has(name) || !functionNames.has(name.name)) continue;
-          const value = this.resolver.resolve(name, scope);
-          if (value?.kind === 'function') add(value.definition, { kind: 'opaque' });
-        }
-      },
-    });
-    this.sites = sites;
-    return sites;
+    const { nodes, scopes } = unitVisits(unit, this.scopes);
+    for (let index = 0; index < nodes.length; index++) {
+      const statement = nodes[index];
+      if (statement.kind === 'Call') continue;
+      const scope = scopes[index];
+      forEachOwnName(statement, (name) => {
+        if (!functionNames.has(name.name) || matched.has(name)) return;
+        const value = this.resolver.resolve(name, scope);
+        if (value?.kind === 'function') mentions.push([value.definition, { kind: 'opaque' }]);
+      });
+    }
+    return { calls, targets, tasks, mentions };
   }
 
   /** `args=(a, b)`/`kwargs={"k": v}` written out (directly or through a name bound once). */
@@ -232,13 +267,18 @@ function keywordOrPosition(call: CallExpression, parameters: readonly string[], 
 }
 
 /** Name expressions in a statement's own expressions (not in nested suites), lambdas included. */
-function namesIn(statement: Statement): NameExpression[] {
-  const names: NameExpression[] = [];
-  const visit = (expression: Expression): void =>
-    walkExpression(expression, (node) => {
-      if (node.kind === 'Name') names.push(node);
-    });
+function forEachOwnName(statement: Statement, each: (name: NameExpression) => void): void {
+  const visit = (node: Expression): void => {
+    if (node.kind === 'Name') each(node);
+    else forEachExpressionChild(node, visit);
+  };
   if (statement.kind === 'Error') statement.expressions.forEach(visit);
   else for (const expression of statementExpressions(statement)) visit(expression);
+}
+
+/** The names of the defs in a unit (at any depth). */
+function definedFunctions(unit: ModuleUnit): string[] {
+  const names: string[] = [];
+  for (const [owner] of unit.scopes.owned) if ('kind' in owner && owner.kind === 'FunctionDef') names.push(owner.name.name);
   return names;
 }

@@ -6,7 +6,8 @@
 import type { CallExpression, ClassDefinition, Expression } from '../parser';
 import { unparenthesize } from '../parser';
 import type { InstanceValue, Resolver, Value } from './resolver';
-import { walkWithScopes } from './scopedWalk';
+import { factKey, type ModuleUnit } from './moduleUnits';
+import { unitVisits } from './scopedWalk';
 import type { Scope, ScopeTree } from './scopes';
 import { PROCESS_CLASSES, PROCESS_FACTORIES, type StartMethod, startMethodFromLiteral } from './stdlib/multiprocessingApi';
 import {
@@ -52,50 +53,129 @@ export interface ResolvedCall {
   readonly callee: Value | undefined;
 }
 
-export class ProcessApiCalls {
-  /** Every call in the module, in source order (outer calls before those in their arguments). */
+/** What one unit's calls are (see `ProcessApiCalls`). */
+export interface UnitCalls {
   readonly calls: readonly ResolvedCall[];
+  readonly constructions: readonly Construction[];
+  readonly submissions: readonly TaskSubmission[];
+  /** Each `set_start_method` call, with the method it sets when that is a literal. */
+  readonly setStartMethods: readonly { readonly call: ResolvedCall; readonly method: StartMethod }[];
+  /** Calls whose callee is an attribute, by the attribute's name (`run` for `p.run()`). */
+  readonly byMethod: ReadonlyMap<string, readonly ResolvedCall[]>;
+  /** Calls whose callee resolves to a module member, by its qualified name. */
+  readonly byQualifiedName: ReadonlyMap<string, readonly ResolvedCall[]>;
+}
+
+const UNIT_CALLS = factKey<UnitCalls>('process api calls');
+
+/** The resolved calls of every unit that computed them, to find a call's callee without resolving it again. */
+const resolvedByCall = new WeakMap<CallExpression, ResolvedCall>();
+
+export class ProcessApiCalls {
   readonly constructions: readonly Construction[];
   readonly submissions: readonly TaskSubmission[];
   /** How the module sets the global start method: undefined when it never calls `set_start_method`. */
   readonly moduleStartMethod: StartMethod | undefined;
+  /** The `set_start_method` calls, in source order. */
+  readonly setStartMethodCalls: readonly ResolvedCall[];
   private readonly byCall = new Map<CallExpression, Construction>();
+  private readonly units: readonly UnitCalls[];
+  private allCalls: readonly ResolvedCall[] | undefined;
 
   constructor(
-    scopes: ScopeTree,
+    private readonly scopes: ScopeTree,
     private readonly resolver: Resolver,
   ) {
     const constructions: Construction[] = [];
     const submissions: TaskSubmission[] = [];
-    const methods: StartMethod[] = [];
-    const calls: ResolvedCall[] = [];
-    walkWithScopes(scopes, {
-      call: (call, scope) => {
-        const callee = this.resolver.resolve(call.callee, scope);
-        calls.push({ call, scope, callee });
-        const construction = this.construction(call, callee, scope);
-        if (construction) {
-          constructions.push(construction);
-          this.byCall.set(call, construction);
-          return;
-        }
-        const submission = this.submission(call, scope);
-        if (submission) {
-          submissions.push(submission);
-          return;
-        }
-        if (isSetStartMethodValue(callee)) methods.push(literalStartMethod(call));
-      },
+    const setStartMethods: { readonly call: ResolvedCall; readonly method: StartMethod }[] = [];
+    this.units = scopes.units.map((unit) => {
+      const facts = this.unitFacts(unit);
+      for (const construction of facts.constructions) {
+        constructions.push(construction);
+        this.byCall.set(construction.call, construction);
+      }
+      for (const submission of facts.submissions) submissions.push(submission);
+      for (const set of facts.setStartMethods) setStartMethods.push(set);
+      return facts;
     });
-    this.calls = calls;
     this.constructions = constructions;
     this.submissions = submissions;
+    this.setStartMethodCalls = setStartMethods.map((set) => set.call);
+    const methods = setStartMethods.map((set) => set.method);
     this.moduleStartMethod =
       methods.length === 0 ? undefined : methods.every((method) => method === methods[0]) ? methods[0] : 'unknown';
   }
 
+  /** Every call in the module, in source order (outer calls before those in their arguments). */
+  get calls(): readonly ResolvedCall[] {
+    this.allCalls ??= this.units.flatMap((unit) => unit.calls);
+    return this.allCalls;
+  }
+
+  /** Calls `receiver.name(...)` (any receiver), in source order. */
+  callsOfMethod(name: string): ResolvedCall[] {
+    return this.units.flatMap((unit) => unit.byMethod.get(name) ?? []);
+  }
+
+  /** Calls whose callee resolves to the module member `qualifiedName` (`os.fork`), in source order. */
+  callsOf(qualifiedName: string): ResolvedCall[] {
+    return this.units.flatMap((unit) => unit.byQualifiedName.get(qualifiedName) ?? []);
+  }
+
+  /** What the callee of `call` (evaluated in `scope`) resolves to: recorded while walking, else resolved now. */
+  calleeOf(call: CallExpression, scope: Scope): Value | undefined {
+    const known = resolvedByCall.get(call);
+    return known !== undefined && known.scope === scope ? known.callee : this.resolver.resolve(call.callee, scope);
+  }
+
+  /** The recorded call, when `call` is one the walk over the module met in `scope`. */
+  resolvedCall(call: CallExpression, scope: Scope): ResolvedCall | undefined {
+    const known = resolvedByCall.get(call);
+    return known !== undefined && known.scope === scope ? known : undefined;
+  }
+
   constructionAt(call: CallExpression): Construction | undefined {
     return this.byCall.get(call);
+  }
+
+  /** The calls of one unit of the module. */
+  unitFacts(unit: ModuleUnit): UnitCalls {
+    return unit.resolved(UNIT_CALLS, () => this.unitCalls(unit));
+  }
+
+  private unitCalls(unit: ModuleUnit): UnitCalls {
+    const calls: ResolvedCall[] = [];
+    const constructions: Construction[] = [];
+    const submissions: TaskSubmission[] = [];
+    const setStartMethods: { call: ResolvedCall; method: StartMethod }[] = [];
+    const byMethod = new Map<string, ResolvedCall[]>();
+    const byQualifiedName = new Map<string, ResolvedCall[]>();
+    const { nodes, scopes: nodeScopes } = unitVisits(unit, this.scopes);
+    for (let index = 0; index < nodes.length; index++) {
+      const call = nodes[index];
+      if (call.kind !== 'Call') continue;
+      const scope = nodeScopes[index];
+      const callee = this.resolver.resolve(call.callee, scope);
+      const resolved: ResolvedCall = { call, scope, callee };
+      calls.push(resolved);
+      resolvedByCall.set(call, resolved);
+      const written = unparenthesize(call.callee);
+      if (written.kind === 'Attribute' && written.name !== undefined) append(byMethod, written.name.name, resolved);
+      if (callee?.kind === 'qualified') append(byQualifiedName, callee.name, resolved);
+      const construction = this.construction(call, callee, scope);
+      if (construction) {
+        constructions.push(construction);
+        continue;
+      }
+      const submission = this.submission(call, scope);
+      if (submission) {
+        submissions.push(submission);
+        continue;
+      }
+      if (isSetStartMethodValue(callee)) setStartMethods.push({ call: resolved, method: literalStartMethod(call) });
+    }
+    return { calls, constructions, submissions, setStartMethods, byMethod, byQualifiedName };
   }
 
   /**
@@ -112,7 +192,7 @@ export class ProcessApiCalls {
    * to change (`ValueError: cannot set start method of concrete context`).
    */
   isSetStartMethod(call: CallExpression, scope: Scope): boolean {
-    return isSetStartMethodValue(this.resolver.resolve(call.callee, scope));
+    return isSetStartMethodValue(this.calleeOf(call, scope));
   }
 
   private construction(call: CallExpression, callee: Value | undefined, scope: Scope): Construction | undefined {
@@ -230,4 +310,10 @@ export function literalStartMethod(call: CallExpression): StartMethod {
   const value = argumentValue(call, ['method', 'force'], 'method');
   const node = value === undefined ? undefined : unparenthesize(value);
   return node?.kind === 'String' ? startMethodFromLiteral(node.value) : 'unknown';
+}
+
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

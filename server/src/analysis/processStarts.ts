@@ -6,6 +6,7 @@
 import type { Block, CallExpression, ClassDefinition, Expression, FunctionDefinition, WithItem } from '../parser';
 import { statementBlocks, statementExpressions, walkExpression } from '../parser';
 import { visitExecutedCode } from './executedCode';
+import type { ProcessApiCalls } from './processApiCalls';
 import type { InstanceValue, Resolver } from './resolver';
 import type { Scope, ScopeTree } from './scopes';
 import { PROCESS_CLASSES, PROCESS_FACTORIES, type ProcessApiKind, type StartMethod } from './stdlib/multiprocessingApi';
@@ -40,6 +41,8 @@ export class ProcessStartAnalysis {
   constructor(
     private readonly scopes: ScopeTree,
     private readonly resolver: Resolver,
+    /** Knows the callees of the module's calls already. */
+    private readonly api: ProcessApiCalls,
   ) {}
 
   /** The processes `call` itself creates or starts, if it does. */
@@ -51,7 +54,7 @@ export class ProcessStartAnalysis {
         return { site: call, kind: 'manager', how: 'start', startMethod: receiver.startMethod };
       }
     }
-    const value = this.resolver.resolve(callee, scope);
+    const value = this.api.calleeOf(call, scope);
     if (value?.kind === 'qualified') {
       const factory = PROCESS_FACTORIES.get(value.name);
       if (factory?.starts) {
@@ -87,7 +90,7 @@ export class ProcessStartAnalysis {
    * in this module (not counting what `call` itself creates: see `creationAt`).
    */
   reachedThrough(call: CallExpression, scope: Scope): readonly ReachedCreation[] {
-    const value = this.resolver.resolve(call.callee, scope);
+    const value = this.api.calleeOf(call, scope);
     let body: FunctionDefinition | undefined;
     if (value?.kind === 'function' || value?.kind === 'method') body = value.definition;
     else if (value?.kind === 'class') body = this.constructorOf(value.definition);
@@ -164,8 +167,19 @@ export class ProcessStartAnalysis {
   }
 }
 
+const yielding = new WeakMap<Block, boolean>();
+
 /** Whether a function body yields (itself, not in nested functions, lambdas or classes). */
 export function containsYield(block: Block): boolean {
+  let known = yielding.get(block);
+  if (known === undefined) {
+    known = blockYields(block);
+    yielding.set(block, known);
+  }
+  return known;
+}
+
+function blockYields(block: Block): boolean {
   for (const statement of block.statements) {
     if (statement.kind === 'FunctionDef' || statement.kind === 'ClassDef') continue;
     let found = false;
@@ -176,7 +190,7 @@ export function containsYield(block: Block): boolean {
       });
     }
     if (found) return true;
-    if (statementBlocks(statement).some(containsYield)) return true;
+    if (statementBlocks(statement).some(blockYields)) return true;
   }
   return false;
 }

@@ -4,8 +4,9 @@
 // Statements the parser could not place (an unexpected indent) are visited in the scope around
 // them: the shape of a call does not depend on where it runs.
 
-import type { Block, CallExpression, Expression, Statement } from '../parser';
-import { statementBlocks, statementExpressions, walkExpression } from '../parser';
+import type { CallExpression, Expression, Statement } from '../parser';
+import { statementBlocks, statementExpressions } from '../parser';
+import { factKey, type ModuleUnit } from './moduleUnits';
 import type { Scope, ScopeTree } from './scopes';
 
 export interface ScopedVisitor {
@@ -16,48 +17,49 @@ export interface ScopedVisitor {
 }
 
 /**
- * One visit: a statement or a call (`isCall`), with its scope. Recorded once per scope tree, so
- * that the many rules and analyses that walk the whole module replay a flat list instead of
- * walking the syntax tree again (the walk was most of the lint time).
+ * The visits of one unit, in order: a statement or a call (`kind === 'Call'`) with its scope.
+ * Recorded once per unit, so that the many rules and analyses that walk the whole module replay
+ * flat lists instead of walking the syntax tree again (the walk was most of the lint time).
  */
-interface Visit {
-  readonly isCall: boolean;
-  readonly node: Statement | CallExpression;
-  readonly scope: Scope;
+export interface UnitVisits {
+  readonly nodes: readonly (Statement | CallExpression)[];
+  readonly scopes: readonly Scope[];
 }
 
-const recordedWalks = new WeakMap<ScopeTree, readonly Visit[]>();
+const VISITS = factKey<UnitVisits>('scoped visits');
 
 export function walkWithScopes(scopes: ScopeTree, visitor: ScopedVisitor): void {
-  let visits = recordedWalks.get(scopes);
-  if (visits === undefined) {
-    const recorded: Visit[] = [];
-    new ScopedWalker(scopes, {
-      statement: (statement, scope) => recorded.push({ isCall: false, node: statement, scope }),
-      call: (call, scope) => recorded.push({ isCall: true, node: call, scope }),
-    }).block(scopes.module.body, scopes.moduleScope);
-    recordedWalks.set(scopes, recorded);
-    visits = recorded;
-  }
   const { statement, call } = visitor;
-  for (const visit of visits) {
-    if (visit.isCall) call?.call(visitor, visit.node as CallExpression, visit.scope);
-    else statement?.call(visitor, visit.node as Statement, visit.scope);
+  for (const unit of scopes.units) {
+    const visits = unitVisits(unit, scopes);
+    const nodes = visits.nodes;
+    const nodeScopes = visits.scopes;
+    for (let index = 0; index < nodes.length; index++) {
+      const node = nodes[index];
+      if (node.kind === 'Call') call?.call(visitor, node, nodeScopes[index]);
+      else statement?.call(visitor, node, nodeScopes[index]);
+    }
   }
+}
+
+/** The recorded visits of one unit (see `walkWithScopes`). */
+export function unitVisits(unit: ModuleUnit, scopes: ScopeTree): UnitVisits {
+  return unit.syntax(VISITS, () => {
+    const walker = new ScopedWalker(scopes);
+    walker.statement(unit.statement, scopes.moduleScope);
+    return { nodes: walker.nodes, scopes: walker.scopes };
+  });
 }
 
 class ScopedWalker {
-  constructor(
-    private readonly scopes: ScopeTree,
-    private readonly visitor: ScopedVisitor,
-  ) {}
+  readonly nodes: (Statement | CallExpression)[] = [];
+  readonly scopes: Scope[] = [];
 
-  block(block: Block, scope: Scope): void {
-    for (const statement of block.statements) this.statement(statement, scope);
-  }
+  constructor(private readonly tree: ScopeTree) {}
 
-  private statement(statement: Statement, scope: Scope): void {
-    this.visitor.statement?.(statement, scope);
+  statement(statement: Statement, scope: Scope): void {
+    this.nodes.push(statement);
+    this.scopes.push(scope);
     if (statement.kind === 'Error') {
       for (const expression of statement.expressions) this.expression(expression, scope);
       for (const inner of statement.statements) this.statement(inner, scope);
@@ -65,36 +67,91 @@ class ScopedWalker {
     }
     for (const expression of statementExpressions(statement)) this.expression(expression, scope);
     const inner =
-      statement.kind === 'FunctionDef' || statement.kind === 'ClassDef' ? (this.scopes.scopeOf(statement) ?? scope) : scope;
-    for (const nested of statementBlocks(statement)) this.block(nested, inner);
+      statement.kind === 'FunctionDef' || statement.kind === 'ClassDef' ? (this.tree.scopeOf(statement) ?? scope) : scope;
+    for (const nested of statementBlocks(statement)) for (const child of nested.statements) this.statement(child, inner);
   }
 
-  private expression(root: Expression, scope: Scope): void {
-    walkExpression(root, (node) => {
-      switch (node.kind) {
-        case 'Call':
-          this.visitor.call?.(node, scope);
-          return true;
-        case 'Lambda': {
-          for (const parameter of node.parameters) {
-            if (parameter.defaultValue) this.expression(parameter.defaultValue, scope);
-          }
-          this.expression(node.body, this.scopes.scopeOf(node) ?? scope);
-          return false;
+  /** Depth-first in source order, the calls in the order `walkExpression` meets them. */
+  private expression(node: Expression, scope: Scope): void {
+    switch (node.kind) {
+      case 'Call':
+        this.nodes.push(node);
+        this.scopes.push(scope);
+        this.expression(node.callee, scope);
+        for (const argument of node.args) this.expression(argument.value, scope);
+        return;
+      case 'Lambda':
+        for (const parameter of node.parameters) if (parameter.defaultValue) this.expression(parameter.defaultValue, scope);
+        this.expression(node.body, this.tree.scopeOf(node) ?? scope);
+        return;
+      case 'Comprehension': {
+        const inner = this.tree.scopeOf(node) ?? scope;
+        for (let index = 0; index < node.clauses.length; index++) {
+          const clause = node.clauses[index];
+          if (clause.target) this.expression(clause.target, inner);
+          this.expression(clause.expression, index === 0 ? scope : inner);
         }
-        case 'Comprehension': {
-          const inner = this.scopes.scopeOf(node) ?? scope;
-          node.clauses.forEach((clause, index) => {
-            if (clause.target) this.expression(clause.target, inner);
-            this.expression(clause.expression, index === 0 ? scope : inner);
-          });
-          this.expression(node.element, inner);
-          if (node.value) this.expression(node.value, inner);
-          return false;
-        }
-        default:
-          return true;
+        this.expression(node.element, inner);
+        if (node.value) this.expression(node.value, inner);
+        return;
       }
-    });
+      case 'Name':
+      case 'Number':
+      case 'Constant':
+      case 'Error':
+        return;
+      case 'String':
+        for (const child of node.interpolations) this.expression(child, scope);
+        return;
+      case 'Attribute':
+        this.expression(node.object, scope);
+        return;
+      case 'Subscript':
+        this.expression(node.object, scope);
+        for (const index of node.indices) this.expression(index, scope);
+        return;
+      case 'Slice':
+        if (node.lower) this.expression(node.lower, scope);
+        if (node.upper) this.expression(node.upper, scope);
+        if (node.step) this.expression(node.step, scope);
+        return;
+      case 'Tuple':
+      case 'List':
+      case 'Set':
+        for (const element of node.elements) this.expression(element, scope);
+        return;
+      case 'Dict':
+        for (const entry of node.entries) {
+          if (entry.key) this.expression(entry.key, scope);
+          this.expression(entry.value, scope);
+        }
+        return;
+      case 'Binary':
+        this.expression(node.left, scope);
+        this.expression(node.right, scope);
+        return;
+      case 'Unary':
+        this.expression(node.operand, scope);
+        return;
+      case 'Conditional':
+        this.expression(node.body, scope);
+        this.expression(node.test, scope);
+        this.expression(node.orElse, scope);
+        return;
+      case 'Named':
+        this.expression(node.target, scope);
+        this.expression(node.value, scope);
+        return;
+      case 'Await':
+      case 'Starred':
+        this.expression(node.value, scope);
+        return;
+      case 'Yield':
+        if (node.value) this.expression(node.value, scope);
+        return;
+      case 'Parenthesized':
+        this.expression(node.inner, scope);
+        return;
+    }
   }
 }

@@ -24,6 +24,7 @@ import type {
   WithItem,
 } from '../parser';
 import { statementBlocks, statementExpressions, walkExpression } from '../parser';
+import { ModuleUnit, type UnitScopes } from './moduleUnits';
 
 export type ScopeKind = 'module' | 'function' | 'class' | 'lambda' | 'comprehension';
 
@@ -72,13 +73,30 @@ export class Scope {
   readonly nonlocalNames = new Set<string>();
   readonly starImports: StarImport[] = [];
   readonly children: Scope[] = [];
+  private ownerNode: ScopeOwner;
 
   constructor(
     readonly kind: ScopeKind,
-    readonly owner: ScopeOwner,
+    owner: ScopeOwner,
     readonly parent: Scope | undefined,
   ) {
+    this.ownerNode = owner;
     parent?.children.push(this);
+  }
+
+  get owner(): ScopeOwner {
+    return this.ownerNode;
+  }
+
+  /**
+   * Empties a module scope for the next version of its module. The scopes and bindings of
+   * unchanged top-level statements keep pointing at this object, so it outlives one version.
+   */
+  resetForModule(module: Module): void {
+    this.ownerNode = module;
+    this.bindings.clear();
+    this.starImports.length = 0;
+    this.children.length = 0;
   }
 
   get module(): Scope {
@@ -132,26 +150,83 @@ export interface ModuleIdentity {
 
 export class ScopeTree {
   readonly moduleScope: Scope;
-  private readonly owned = new Map<ScopeOwner, Scope>();
+  /** One unit per top-level statement, in order. */
+  readonly units: readonly ModuleUnit[];
+  /** Units made for this version (new or moved statements) and units of the previous version it no longer has. */
+  readonly added: readonly ModuleUnit[];
+  readonly removed: readonly ModuleUnit[];
+  private readonly owned: Map<ScopeOwner, Scope>;
 
+  /**
+   * With `previous` (the tree of the document's previous version, same identity), the units of
+   * top-level statements that are still there, in the same order, are re-used with their
+   * scopes: only new statements are walked, and the module scope is rebuilt from the units'
+   * recorded contributions. `previous` must not be used afterwards.
+   */
   constructor(
     readonly module: Module,
     readonly identity: ModuleIdentity | undefined,
+    previous?: ScopeTree,
   ) {
-    this.moduleScope = new Scope('module', module, undefined);
+    const reusable = previous !== undefined && sameIdentity(previous.identity, identity) ? previous : undefined;
+    if (reusable) {
+      this.moduleScope = reusable.moduleScope;
+      this.moduleScope.resetForModule(module);
+      this.owned = reusable.owned;
+      this.owned.delete(reusable.module);
+    } else {
+      this.moduleScope = new Scope('module', module, undefined);
+      this.owned = new Map();
+    }
     this.owned.set(module, this.moduleScope);
-    new ScopeBuilder(this, identity).block(module.body, this.moduleScope);
+    const previousIndex = new Map<Statement, number>();
+    reusable?.units.forEach((unit, index) => previousIndex.set(unit.statement, index));
+    const units: ModuleUnit[] = [];
+    const added: ModuleUnit[] = [];
+    const kept = new Set<ModuleUnit>();
+    const builder = new ScopeBuilder(identity);
+    // A statement is re-used only in its old order: one that moved past others becomes new.
+    let lastIndex = -1;
+    for (const statement of module.body.statements) {
+      const index = previousIndex.get(statement);
+      if (index !== undefined && index > lastIndex) {
+        lastIndex = index;
+        const unit = reusable!.units[index];
+        kept.add(unit);
+        units.push(unit);
+        replay(this.moduleScope, unit.scopes);
+        continue;
+      }
+      const unit = new ModuleUnit(statement);
+      unit.scopes = builder.unit(statement, this.moduleScope);
+      for (const [owner, scope] of unit.scopes.owned) this.owned.set(owner, scope);
+      units.push(unit);
+      added.push(unit);
+    }
+    const removed = reusable ? reusable.units.filter((unit) => !kept.has(unit)) : [];
+    for (const unit of removed) {
+      for (const [owner, scope] of unit.scopes.owned) if (this.owned.get(owner) === scope) this.owned.delete(owner);
+    }
+    this.units = units;
+    this.added = added;
+    this.removed = removed;
   }
 
   /** The scope a def, class, lambda or comprehension opens. */
   scopeOf(owner: ScopeOwner): Scope | undefined {
     return this.owned.get(owner);
   }
+}
 
-  /** @internal used by the builder */
-  register(owner: ScopeOwner, scope: Scope): void {
-    this.owned.set(owner, scope);
-  }
+export function sameIdentity(a: ModuleIdentity | undefined, b: ModuleIdentity | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.name === b.name && a.isPackage === b.isPackage);
+}
+
+/** Adds a re-used unit's contributions to a module scope rebuilt for a new version. */
+function replay(moduleScope: Scope, unit: UnitScopes): void {
+  for (const [name, binding] of unit.moduleBindings) moduleScope.addBinding(name, binding);
+  for (const star of unit.starImports) moduleScope.starImports.push(star);
+  for (const child of unit.children) moduleScope.children.push(child);
 }
 
 /** Resolves `from ..x import y` to an absolute module name, when the package is known. */
@@ -169,11 +244,34 @@ export function absoluteImportModule(
   return statement.module ? `${base}.${statement.module}` : base;
 }
 
+interface MutableUnitScopes {
+  moduleBindings: (readonly [string, Binding])[];
+  starImports: StarImport[];
+  children: Scope[];
+  owned: (readonly [ScopeOwner, Scope])[];
+}
+
 class ScopeBuilder {
-  constructor(
-    private readonly tree: ScopeTree,
-    private readonly identity: ModuleIdentity | undefined,
-  ) {}
+  /** What the unit being built adds to the module scope. */
+  private record!: MutableUnitScopes;
+  private moduleScope!: Scope;
+
+  constructor(private readonly identity: ModuleIdentity | undefined) {}
+
+  /** Builds the scopes of one top-level statement into `moduleScope`, recording what it adds there. */
+  unit(statement: Statement, moduleScope: Scope): UnitScopes {
+    this.moduleScope = moduleScope;
+    this.record = { moduleBindings: [], starImports: [], children: [], owned: [] };
+    this.statement(statement, moduleScope);
+    return this.record;
+  }
+
+  private open(kind: ScopeKind, owner: ScopeOwner, parent: Scope): Scope {
+    const scope = new Scope(kind, owner, parent);
+    this.record.owned.push([owner, scope]);
+    if (parent === this.moduleScope) this.record.children.push(scope);
+    return scope;
+  }
 
   block(block: Block, scope: Scope): void {
     for (const statement of block.statements) this.statement(statement, scope);
@@ -194,7 +292,9 @@ class ScopeBuilder {
       case 'ImportFrom': {
         const module = absoluteImportModule(statement, this.identity);
         if (statement.names === '*') {
-          scope.starImports.push({ module, statement });
+          const star = { module, statement };
+          scope.starImports.push(star);
+          if (scope === this.moduleScope) this.record.starImports.push(star);
           return;
         }
         for (const alias of statement.names) {
@@ -252,8 +352,7 @@ class ScopeBuilder {
         if (statement.name.name) {
           this.bind(scope, statement.name.name, { kind: 'function', name: statement.name, definition: statement });
         }
-        const inner = new Scope('function', statement, scope);
-        this.tree.register(statement, inner);
+        const inner = this.open('function', statement, scope);
         this.declareScopeStatements(statement.body, inner);
         this.parameters(statement.parameters, inner);
         this.block(statement.body, inner);
@@ -264,8 +363,7 @@ class ScopeBuilder {
         if (statement.name.name) {
           this.bind(scope, statement.name.name, { kind: 'class', name: statement.name, definition: statement });
         }
-        const inner = new Scope('class', statement, scope);
-        this.tree.register(statement, inner);
+        const inner = this.open('class', statement, scope);
         this.declareScopeStatements(statement.body, inner);
         this.block(statement.body, inner);
         return;
@@ -346,7 +444,10 @@ class ScopeBuilder {
 
   private bind(scope: Scope, name: string, binding: BindingKind): void {
     // The binding object is fresh at every call site, so it can take its site in place.
-    scope.bindingTarget(name).addBinding(name, Object.assign(binding, { site: scope }));
+    const made = Object.assign(binding, { site: scope });
+    const target = scope.bindingTarget(name);
+    target.addBinding(name, made);
+    if (target === this.moduleScope) this.record.moduleBindings.push([name, made]);
   }
 
   /** Finds the scopes expressions open (lambdas, comprehensions) and walrus bindings. */
@@ -358,8 +459,7 @@ class ScopeBuilder {
     walkExpression(root, (node) => {
       if (node.kind === 'Lambda') {
         for (const parameter of node.parameters) if (parameter.defaultValue) this.expression(parameter.defaultValue, scope);
-        const inner = new Scope('lambda', node, scope);
-        this.tree.register(node, inner);
+        const inner = this.open('lambda', node, scope);
         this.parameters(node.parameters, inner);
         this.expression(node.body, inner);
         return false;
@@ -380,8 +480,7 @@ class ScopeBuilder {
   }
 
   private comprehension(node: ComprehensionExpression, scope: Scope): void {
-    const inner = new Scope('comprehension', node, scope);
-    this.tree.register(node, inner);
+    const inner = this.open('comprehension', node, scope);
     node.clauses.forEach((clause, index) => {
       // The first iterable is evaluated in the enclosing scope, everything else inside.
       this.expression(clause.expression, index === 0 ? scope : inner);

@@ -246,3 +246,34 @@ export function unparenthesize(expression: Expression): Expression {
 function optional<T>(value: T | undefined): T[] {
   return value === undefined ? [] : [value];
 }
+
+/**
+ * Calls `each` with every name a statement (nested suites, lambdas and comprehensions
+ * included) reads or writes as a name expression, and every name it declares `global` or
+ * `nonlocal`. Hand-written recursion: it runs over whole modules.
+ */
+export function forEachStatementName(statement: Statement, each: (name: string) => void): void {
+  const expression = (node: Expression): void => {
+    if (node.kind === 'Name') each(node.name);
+    else if (node.kind === 'Named') {
+      each(node.target.name);
+      expression(node.value);
+    } else forEachExpressionChild(node, expression);
+  };
+  const visit = (node: Statement): void => {
+    switch (node.kind) {
+      case 'Global':
+      case 'Nonlocal':
+        for (const name of node.names) each(name.name);
+        return;
+      case 'Error':
+        for (const inner of node.expressions) expression(inner);
+        for (const inner of node.statements) visit(inner);
+        return;
+      default:
+        for (const inner of statementExpressions(node)) expression(inner);
+        for (const block of statementBlocks(node)) for (const inner of block.statements) visit(inner);
+    }
+  };
+  visit(statement);
+}

@@ -9,8 +9,8 @@
 //   (by an earlier `set_start_method`, `get_start_method()`, a no-argument `get_context()`, or a
 //   Queue/Lock/Pool/Manager… created through the default context). See `startMethodPaths.ts`.
 
-import { literalStartMethod, type ModuleAnalysis, visitExecutedCode, walkWithScopes } from '../../analysis';
-import type { CallExpression, SourceFile } from '../../parser';
+import { literalStartMethod, type ModuleAnalysis, type Scope, visitExecutedCode } from '../../analysis';
+import type { CallExpression, FunctionDefinition, SourceFile } from '../../parser';
 import type { Rule, RuleContext } from '../rule';
 import { skippingExpectedFailures } from '../common/expectedFailures';
 import { lineNumber, snippet } from '../common/describe';
@@ -31,14 +31,14 @@ export const setStartMethodMisuse: Rule = {
     // Without any set_start_method call there is nothing to check.
     if (analysis.processApi.moduleStartMethod === undefined) return;
     const paths = new StartMethodPaths(analysis);
-    paths.body(source.module.body, analysis.scopes.moduleScope);
-    walkWithScopes(analysis.scopes, {
-      statement: (statement) => {
-        if (statement.kind !== 'FunctionDef') return;
-        const scope = analysis.scopes.scopeOf(statement);
-        if (scope) paths.body(statement.body, scope);
-      },
-    });
+    // Only a `set_start_method` call can be reported as repeated, so only the bodies that hold
+    // one need following: the module's own code, then the functions in source order.
+    const { module, functions } = bodiesSettingTheMethod(analysis);
+    if (module) paths.body(source.module.body, analysis.scopes.moduleScope);
+    for (const definition of functions) {
+      const scope = analysis.scopes.scopeOf(definition);
+      if (scope) paths.body(definition.body, scope);
+    }
     for (const repeated of paths.repeated) {
       if (reported.has(repeated.call)) continue;
       reported.add(repeated.call);
@@ -81,6 +81,22 @@ export function unguardedSetStartMethods(analysis: ModuleAnalysis): CallExpressi
     },
   });
   return found;
+}
+
+/**
+ * The bodies whose own code (as StartMethodPaths follows it: not nested functions, lambdas or
+ * class bodies) calls `set_start_method`.
+ */
+function bodiesSettingTheMethod(analysis: ModuleAnalysis): { module: boolean; functions: FunctionDefinition[] } {
+  let module = false;
+  const functions = new Set<FunctionDefinition>();
+  for (const { scope } of analysis.processApi.setStartMethodCalls) {
+    let owner: Scope | undefined = scope;
+    while (owner?.kind === 'comprehension') owner = owner.parent;
+    if (owner?.kind === 'module') module = true;
+    else if (owner?.kind === 'function') functions.add(owner.owner as FunctionDefinition);
+  }
+  return { module, functions: [...functions].sort((a, b) => a.from - b.from) };
 }
 
 function fixedBy(source: SourceFile, fixer: Fixer): string {

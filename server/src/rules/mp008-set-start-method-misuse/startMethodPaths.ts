@@ -193,7 +193,7 @@ export class StartMethodPaths {
   }
 
   private fixesDefault(call: CallExpression, scope: Scope): boolean {
-    const value = this.analysis.resolver.resolve(call.callee, scope);
+    const value = this.analysis.processApi.calleeOf(call, scope);
     if (value?.kind !== 'qualified' || value.startMethod !== undefined) return false;
     if (DEFAULT_CONTEXT_FACTORIES.has(value.name)) return true;
     if (value.name === 'multiprocessing.get_context') return isNoneOrAbsent(argumentValue(call, ['method'], 'method'));
