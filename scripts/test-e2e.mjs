@@ -78,7 +78,8 @@ const e2eSettings = {
  */
 const poolRun = {
   file: 'pool_failing_task.py',
-  session: /^pool_failing_task\.py\b.*\bended\b/,
+  // Main and two workers; a count above it would be a process shown twice.
+  session: /^pool_failing_task\.py\b.*\bended\b.*\b3 processes\b/,
   processes: 3,
   rows: [
     ['the Pool, with its failed task counted', /^Pool\b.*\b1 failed\b/],
@@ -88,7 +89,7 @@ const poolRun = {
 };
 const exitCodesRun = {
   file: 'exit_codes.py',
-  session: /^exit_codes\.py\b.*\bended\b/,
+  session: /^exit_codes\.py\b.*\bended\b.*\b5 processes\b/,
   processes: 5,
   rows: [
     ['the main process', /^MainProcess \d+ · exited · exit 0\b/],

@@ -82,6 +82,7 @@ class Agent:
         self.finishers: "List[Callable[[], None]]" = []
         self.announced = False
         self.muted = False
+        self.ending = False  # see end_of_run
         self.role: "Optional[str]" = None
         #: How this process answers a request for its stacks (``stacks.SignalDumps`` / ``RequestReplies``), or None.
         self.stacks: "Optional[Any]" = None
@@ -146,6 +147,7 @@ class Agent:
     def after_fork_in_child(self, origin: str) -> None:
         self.origin = origin
         self.announced = False
+        self.ending = False
         self.role = None
         self.ppid = os.getppid()
         self.stream.reset_after_fork()
@@ -161,6 +163,8 @@ class Agent:
         event = self.envelope(kind)
         event.update(fields)
         self.stream.send(event, urgent)
+        if self.ending:
+            self.stream.flush(EXIT_FLUSH_TIMEOUT)
 
     def report_error(self, where: str, message: str) -> None:
         self.emit(ev.RUNTIME_ERROR, {"where": clip(where, ev.MAX_WHERE), "message": clip(message, ev.MAX_ERROR_MESSAGE)})
@@ -179,13 +183,36 @@ class Agent:
         if self.muted:
             return
         self.announce()
-        for finisher in list(self.finishers):
+        self._run_finishers()
+        self.flush()
+        self.stream.silence()
+
+    def end_of_run(self) -> None:
+        """A multiprocessing child's own work is over and its exit record is sent; the stream stays open.
+
+        Clean-up may still report after this point: from Python 3.13 a child
+        terminates its daemonic children in atexit handlers that run after
+        ``_bootstrap`` (fork: right before ``os._exit``), and their exit records
+        come from here. From now on every event is written synchronously
+        (bounded by the exit flush deadline), since the process may end at any
+        moment; the stream closes at the interpreter's exit (spawn) or with
+        the process (fork, forkserver: ``os._exit``, no garbage collection, no
+        ResourceWarning).
+        """
+        if self.muted:
+            return
+        self.announce()
+        self._run_finishers()
+        self.ending = True
+        self.flush()
+
+    def _run_finishers(self) -> None:
+        finishers, self.finishers = list(self.finishers), []
+        for finisher in finishers:
             try:
                 finisher()
             except Exception:
                 pass
-        self.flush()
-        self.stream.silence()
 
 
 def _argv() -> "List[str]":

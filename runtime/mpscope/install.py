@@ -55,6 +55,8 @@ def _install(environ: "Mapping[str, str]") -> "Optional[_agent.Agent]":
     options = parse_options(environ.get(OPTIONS_VARIABLE))
     argv = sys.argv if isinstance(getattr(sys, "argv", None), list) else []
     origin = _agent.ORIGIN_SPAWN if "--multiprocessing-fork" in argv else _agent.ORIGIN_EXEC
+    if origin == _agent.ORIGIN_EXEC and _inheriting_a_process():
+        origin = _agent.ORIGIN_FORKSERVER if _run_by_forkserver() else _agent.ORIGIN_SPAWN
     agent = _agent.Agent(Stream(address, token), origin=origin, capture_args=options.capture_args)
     agent.options = options
     if options.stacks_dir is not None or options.stacks_via is not None:
@@ -70,6 +72,23 @@ def _install(environ: "Mapping[str, str]") -> "Optional[_agent.Agent]":
     if origin == _agent.ORIGIN_EXEC and not _may_be_multiprocessing_helper(argv):
         agent.announce(ev.ROLE_MAIN)
     return agent
+
+
+def _inheriting_a_process() -> bool:
+    """True while a spawned or forkserver child unpickles its Process (late install: the drop-in API).
+
+    ``spawn._main`` sets ``_inheriting`` before it imports the parent's main
+    module (which may import mpscope) and replaces ``sys.argv`` with the
+    parent's, so ``--multiprocessing-fork`` is not there to be seen.
+    """
+    module = sys.modules.get("multiprocessing.process")
+    current = getattr(module, "_current_process", None)
+    return getattr(current, "_inheriting", False) is True
+
+
+def _run_by_forkserver() -> bool:
+    orig_argv = getattr(sys, "orig_argv", None)  # 3.10+
+    return isinstance(orig_argv, list) and any("multiprocessing.forkserver" in a for a in orig_argv if isinstance(a, str))
 
 
 def _may_be_multiprocessing_helper(argv: "List[str]") -> bool:

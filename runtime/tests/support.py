@@ -219,6 +219,10 @@ class EventCollector:
         with self._cond:
             self._closing = True
         try:
+            self._server.shutdown(socket.SHUT_RDWR)  # wakes the accept thread (closing alone does not, on Linux)
+        except OSError:
+            pass
+        try:
             self._server.close()
         except OSError:
             pass

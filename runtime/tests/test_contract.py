@@ -13,7 +13,10 @@ class ContractTest(unittest.TestCase):
         self.assertEqual({ev.HELLO, ev.PROCESS_CREATED, ev.PROCESS_STARTED, ev.PROCESS_JOINED, ev.PROCESS_SIGNALLED,
                           ev.PROCESS_CLOSED, ev.PROCESS_EXITED, ev.RUNTIME_ERROR,
                           ev.POOL_CREATED, ev.POOL_CLOSED, ev.POOL_TERMINATED, ev.POOL_JOINED,
-                          ev.TASK_SUBMITTED, ev.TASK_FINISHED, ev.TASK_COUNTERS, ev.STACKS}, kinds)
+                          ev.TASK_SUBMITTED, ev.TASK_FINISHED, ev.TASK_COUNTERS, ev.STACKS,
+                          ev.QUEUE_CREATED, ev.QUEUE_COUNTERS, ev.QUEUE_BLOCKED, ev.QUEUE_LEFTOVER,
+                          ev.PIPE_CREATED, ev.PIPE_COUNTERS, ev.PIPE_BLOCKED, ev.SYNC_CREATED, ev.SYNC_WAIT,
+                          ev.MANAGER_CREATED, ev.SHARED_CREATED}, kinds)
 
     def test_roles_reporters_and_start_methods(self):
         roles = {getattr(ev, n) for n in dir(ev) if n.startswith("ROLE_")}
@@ -28,6 +31,10 @@ class ContractTest(unittest.TestCase):
         self.assertEqual(apis, set(SCHEMA["$defs"]["poolApi"]["enum"]))
         methods = {getattr(ev, n) for n in dir(ev) if n.startswith("METHOD_")}
         self.assertEqual(methods, set(SCHEMA["$defs"]["taskMethod"]["enum"]))
+
+    def test_queue_kinds(self):
+        kinds = {getattr(ev, n) for n in dir(ev) if n.startswith("QUEUE_KIND_")}
+        self.assertEqual(kinds, set(SCHEMA["$defs"]["queue.created"]["properties"]["queue_kind"]["enum"]))
 
     def test_limits_match_schema(self):
         defs = SCHEMA["$defs"]

@@ -106,6 +106,7 @@ class BlockedProgram:
         env = hooked_env(self.collector, MPSCOPE_OPTIONS=json.dumps(options))
         self.process = subprocess.Popen([PYTHON, self.path, method], env=env, stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=preexec)
+        self.child = 0
         case.addCleanup(self._kill)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
@@ -129,7 +130,13 @@ class BlockedProgram:
     def _kill(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
-            self.process.wait()
+            if self.child:
+                try:
+                    os.kill(self.child, signal.SIGKILL)
+                except OSError:
+                    pass
+        if self.process.returncode is None or not self.process.stdout.closed:  # type: ignore[union-attr]
+            self.process.communicate()
 
 
 @unittest.skipUnless(POSIX and hasattr(signal, "SIGURG"), "the signal path is POSIX")
@@ -199,8 +206,8 @@ class SignalPathTest(unittest.TestCase):
                                          line_number(text, MAIN_LINE))
                 child_dump = self.dump_at(program.child, child_hello["stacks"]["file"], program.path,
                                           line_number(text, CHILD_LINE))
-                self.assertEqual([f["function"] for f in child_dump["threads"][0]["frames"] if f["file"] == program.path],
-                                 ["blocked"])
+                self.assertEqual([f["function"] for f in child_dump["threads"][0]["frames"]
+                                  if f["file"] == program.path][0], "blocked")
                 napper = [t for t in main_dump["threads"] if any(f["function"] == "napping" for f in t["frames"])]
                 self.assertEqual(len(napper), 1, "the other thread is in the dump too")
                 self.assertFalse(napper[0].get("main"))

@@ -2,7 +2,7 @@
 // as they travel in change notifications: `<kind>:<id>`, where the id is the runtime's own
 // (unique in the run). One spelling, so the model and the tree agree on what changed.
 
-export type ObjectKind = 'pool' | 'queue' | 'pipe' | 'lock' | 'manager' | 'shared';
+export type ObjectKind = 'pool' | 'queue' | 'pipe' | 'sync' | 'manager' | 'shared';
 
 export function objectId(kind: ObjectKind, id: string): string {
   return `${kind}:${id}`;
@@ -18,7 +18,7 @@ export function parseObjectId(value: string): { readonly kind: ObjectKind; reado
   return isObjectKind(kind) ? { kind, id: value.slice(colon + 1) } : undefined;
 }
 
-const KINDS: ReadonlySet<string> = new Set<ObjectKind>(['pool', 'queue', 'pipe', 'lock', 'manager', 'shared']);
+const KINDS: ReadonlySet<string> = new Set<ObjectKind>(['pool', 'queue', 'pipe', 'sync', 'manager', 'shared']);
 
 function isObjectKind(kind: string): kind is ObjectKind {
   return KINDS.has(kind);

@@ -594,6 +594,12 @@ function isSameProcess(record: ProcessRecord, entry: OsProcess): boolean {
   if (!startedBy(entry.startedAt, record.startedAt)) {
     return false; // it started after the process the record is about
   }
+  if (entry.startedAt !== undefined && record.startedAt !== null) {
+    // It was running when this process said hello, so it is this process, even after it
+    // reported its exit: a process still finishing (atexit, flushing) is listed for a while.
+    // A pid reused within the start-time tolerance would need the OS to cycle through its pids.
+    return true;
+  }
   if (record.exitReports.length === 0) {
     return true;
   }

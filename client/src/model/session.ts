@@ -195,7 +195,7 @@ export class Session implements SessionView {
         }
         return;
       default:
-        // Pools, tasks, stacks: the session's other tables (their switch is exhaustive).
+        // Pools, tasks, stacks, queues, pipes, locks…: the session's other tables (their switch is exhaustive).
         if (!this.objects.apply(event)) {
           this.ignoredEvents++;
         }
@@ -236,6 +236,12 @@ export class Session implements SessionView {
       pools: this.objects.snapshotPools(),
       tasks: this.objects.snapshotTasks(),
       stacks: this.objects.snapshotStacks(),
+      queues: this.objects.snapshotQueues(),
+      pipes: this.objects.snapshotPipes(),
+      syncs: this.objects.snapshotSyncs(),
+      managers: this.objects.snapshotManagers(),
+      shared: this.objects.snapshotShared(),
+      waits: this.objects.snapshotWaits(),
     };
   }
 }

@@ -2,9 +2,14 @@
 // views render, and what tests compare. Times are seconds since the epoch, as in the events.
 import type { ExceptionInfo, ExitReporter, Role, Site, StartMethod } from '../protocol/events';
 import type { OsObservation } from './osSnapshot';
+import type { PipeSnapshot } from './pipes';
 import type { PoolSnapshot } from './pools';
+import type { QueueSnapshot } from './queues';
 import type { ProcessStacksSnapshot } from './sessionObjects';
+import type { ManagerSnapshot, SharedSnapshot } from './sharedState';
+import type { SyncSnapshot } from './syncs';
 import type { WorkerTasksSnapshot } from './tasks';
+import type { WaitSnapshot } from './waits';
 
 export type { ExceptionInfo, ExitReporter, Role, Site, StartMethod };
 export type { OsObservation };
@@ -12,6 +17,11 @@ export type { PoolSnapshot, PoolState, SubmissionSnapshot } from './pools';
 export type { ProcessStacksSnapshot } from './sessionObjects';
 export type { StackDumpSnapshot } from './stackDumps';
 export type { TaskCountsSnapshot, TaskSnapshot, WorkerTasksSnapshot } from './tasks';
+export type { LeftoverSnapshot, QueueSnapshot, QueueUseSnapshot } from './queues';
+export type { PipeSnapshot, PipeUseSnapshot } from './pipes';
+export type { SyncSnapshot } from './syncs';
+export type { ManagerSnapshot, SharedSnapshot } from './sharedState';
+export type { WaitSnapshot } from './waits';
 
 /**
  * Where a process is in its life, as far as the collector knows.
@@ -158,4 +168,14 @@ export interface SessionSnapshot {
   readonly tasks: readonly WorkerTasksSnapshot[];
   /** Per process that can be asked for its stacks or answered: how, and its latest dumps. */
   readonly stacks: readonly ProcessStacksSnapshot[];
+  /** Queues created in user code, with what every process put and took. */
+  readonly queues: readonly QueueSnapshot[];
+  readonly pipes: readonly PipeSnapshot[];
+  /** Locks, semaphores, conditions, events and barriers, with their long waits. */
+  readonly syncs: readonly SyncSnapshot[];
+  readonly managers: readonly ManagerSnapshot[];
+  /** Shared ctypes objects, shared_memory blocks and Manager-held objects. */
+  readonly shared: readonly SharedSnapshot[];
+  /** Per process that waited long: its latest long waits. */
+  readonly waits: ReadonlyArray<{ readonly key: string; readonly waits: readonly WaitSnapshot[] }>;
 }

@@ -145,6 +145,9 @@ export class OsMonitor {
     }
     // Which sessions had ended before the listing started: their snapshot is a look after the end.
     const endedBefore = sessions.filter((session) => session.endedAt !== null).map((session) => session.id);
+    // The time the listing starts: what it shows is at least this recent, so a session that
+    // ended later does not count as seen after its end.
+    const t = this.clock();
     let processes;
     try {
       processes = await this.options.list();
@@ -156,7 +159,7 @@ export class OsMonitor {
       }
       return;
     }
-    const snapshot = { t: this.clock(), processes };
+    const snapshot = { t, processes };
     for (const session of sessions) {
       this.options.model.observeOs(session.id, snapshot);
     }

@@ -280,6 +280,148 @@ export interface Stacks extends Envelope {
   readonly error?: string;
 }
 
+/**
+ * Id of a queue, lock, pipe, manager or shared object: opaque, unique in the run, the same in
+ * every process that uses the object.
+ */
+export type ObjectId = string;
+
+/** How a wait ended: it got what it waited for, timed out, or raised. */
+export type WaitOutcome = 'ok' | 'timeout' | 'interrupted';
+
+export type QueueKind = 'Queue' | 'JoinableQueue' | 'SimpleQueue' | 'manager-queue';
+
+/** The sender created a queue in user code. */
+export interface QueueCreated extends Envelope {
+  readonly kind: 'queue.created';
+  readonly queue: ObjectId;
+  readonly queue_kind: QueueKind;
+  /** Null: unbounded. */
+  readonly maxsize?: number | null;
+  readonly class?: string;
+  /** manager-queue: the address of its manager. */
+  readonly manager_address?: string;
+  readonly site?: Site;
+}
+
+/** Running totals of what the sending process did with one queue (cumulative). */
+export interface QueueCounters extends Envelope {
+  readonly kind: 'queue.counters';
+  readonly queue: ObjectId;
+  readonly puts: number;
+  readonly gets: number;
+  readonly task_done?: number;
+  readonly joins?: number;
+  /** Items in the queue at that moment, all processes together (absent where unreadable). */
+  readonly backlog?: number;
+}
+
+/** A put, get or join of the sender waited at least the wait threshold. */
+export interface QueueBlocked extends Envelope {
+  readonly kind: 'queue.blocked';
+  readonly queue: ObjectId;
+  readonly op: 'put' | 'get' | 'join';
+  /** When the wait began. */
+  readonly since: number;
+  readonly waited: number;
+  readonly outcome?: WaitOutcome;
+  readonly site?: Site;
+}
+
+/** The sender ends while the queue still holds items. */
+export interface QueueLeftover extends Envelope {
+  readonly kind: 'queue.leftover';
+  readonly queue: ObjectId;
+  /** Null when it holds some but their number cannot be read (SimpleQueue). */
+  readonly backlog: number | null;
+  /** Items this process put that never left it: lost. */
+  readonly buffered: number;
+}
+
+/** The sender called Pipe() in user code. */
+export interface PipeCreated extends Envelope {
+  readonly kind: 'pipe.created';
+  readonly pipe: ObjectId;
+  readonly duplex: boolean;
+  /** The two connections Pipe() returned, in order. */
+  readonly ends: readonly ObjectId[];
+  readonly site?: Site;
+}
+
+/** Running totals of what the sender did with one connection end (cumulative). */
+export interface PipeCounters extends Envelope {
+  readonly kind: 'pipe.counters';
+  readonly conn: ObjectId;
+  readonly sends: number;
+  readonly recvs: number;
+}
+
+/** A send or receive on a user's pipe waited at least the wait threshold. */
+export interface PipeBlocked extends Envelope {
+  readonly kind: 'pipe.blocked';
+  readonly conn: ObjectId;
+  readonly op: 'send' | 'recv';
+  readonly since: number;
+  readonly waited: number;
+  readonly site?: Site;
+}
+
+export type SyncKind = 'Lock' | 'RLock' | 'Semaphore' | 'BoundedSemaphore' | 'Condition' | 'Event' | 'Barrier';
+
+/** The sender created a synchronization primitive in user code. */
+export interface SyncCreated extends Envelope {
+  readonly kind: 'sync.created';
+  readonly sync: ObjectId;
+  readonly sync_kind: SyncKind;
+  readonly value?: number;
+  readonly maxvalue?: number;
+  readonly parties?: number;
+  readonly site?: Site;
+}
+
+/** The sender waited at least the wait threshold to acquire, or in a wait(). */
+export interface SyncWait extends Envelope {
+  readonly kind: 'sync.wait';
+  readonly sync: ObjectId;
+  readonly sync_kind: SyncKind;
+  readonly op: 'acquire' | 'wait';
+  readonly since: number;
+  readonly waited: number;
+  readonly outcome?: WaitOutcome;
+  /** The process holding the lock when the wait began, when known. */
+  readonly holder_pid?: number;
+  readonly site?: Site;
+}
+
+/** The sender started a Manager (or connected to one running elsewhere). */
+export interface ManagerCreated extends Envelope {
+  readonly kind: 'manager.created';
+  readonly manager: ObjectId;
+  readonly class: string;
+  readonly address?: string;
+  readonly server_pid?: number;
+  /** connect() to a server this process did not start. */
+  readonly connected?: boolean;
+  readonly site?: Site;
+}
+
+export type SharedKind = 'Value' | 'Array' | 'RawValue' | 'RawArray' | 'SharedMemory' | 'ShareableList' | 'manager';
+
+/** The sender created shared state in user code (shared ctypes, shared_memory, Manager objects). */
+export interface SharedCreated extends Envelope {
+  readonly kind: 'shared.created';
+  readonly shared: ObjectId;
+  readonly shared_kind: SharedKind;
+  readonly typecode?: string;
+  readonly size?: number;
+  readonly length?: number;
+  readonly lock?: boolean;
+  readonly name?: string;
+  readonly typeid?: string;
+  readonly manager_address?: string;
+  readonly site?: Site;
+}
+
 /** A request line the collector writes on a process's stream (not an event). */
 export interface StacksRequest {
   readonly kind: 'request.stacks';
@@ -304,6 +446,17 @@ export interface EventsByKind {
   'task.finished': TaskFinished;
   'task.counters': TaskCounters;
   'stacks': Stacks;
+  'queue.created': QueueCreated;
+  'queue.counters': QueueCounters;
+  'queue.blocked': QueueBlocked;
+  'queue.leftover': QueueLeftover;
+  'pipe.created': PipeCreated;
+  'pipe.counters': PipeCounters;
+  'pipe.blocked': PipeBlocked;
+  'sync.created': SyncCreated;
+  'sync.wait': SyncWait;
+  'manager.created': ManagerCreated;
+  'shared.created': SharedCreated;
 }
 
 export type EventKind = keyof EventsByKind;
@@ -327,4 +480,15 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'task.finished',
   'task.counters',
   'stacks',
+  'queue.created',
+  'queue.counters',
+  'queue.blocked',
+  'queue.leftover',
+  'pipe.created',
+  'pipe.counters',
+  'pipe.blocked',
+  'sync.created',
+  'sync.wait',
+  'manager.created',
+  'shared.created',
 ];

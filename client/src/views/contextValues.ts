@@ -5,6 +5,7 @@
 //   site    its creation site is known
 // Menus match flags with `\.flag\b`, so flags can be added without breaking them.
 import { canAskForStacks, isSignallable } from '../model/liveness';
+import type { OwnedObject } from '../model/sessionObjects';
 import type { PoolSnapshot, ProcessSnapshot, TaskSnapshot } from '../model/types';
 
 export interface ProcessFlags {
@@ -36,4 +37,10 @@ export function taskContextValue(task: TaskSnapshot): string {
   return `mpscope.task.${task.ok ? 'slow' : 'failed'}${task.exception?.site ? '.site' : ''}`;
 }
 
+/** `mpscope.queue`, `mpscope.sync`, `mpscope.pipe`… with `.site` when its creation site is known. */
+export function ownedContextValue(object: OwnedObject): string {
+  return `mpscope.${object.kind}${object.record.site ? '.site' : ''}`;
+}
+
 export const HELPERS_CONTEXT_VALUE = 'mpscope.helpers';
+export const OBJECTS_CONTEXT_VALUE = 'mpscope.objects';

@@ -1,7 +1,8 @@
 // How a process and a session look in the tree: text, icon choice and tooltip Markdown. Kept
 // free of `vscode` so unit tests can check exactly what users will read.
 import type { SessionView } from '../model/session';
-import type { ExitSnapshot, ProcessSnapshot, ProcessState, Site, TaskCountsSnapshot } from '../model/types';
+import type { ExitSnapshot, ProcessSnapshot, ProcessState, Site, TaskCountsSnapshot, WaitSnapshot } from '../model/types';
+import { ownedLabel } from './ownedLabels';
 import { aliveInOs } from '../model/osSnapshot';
 import { codeBlock, escapeMarkdown } from './markdown';
 
@@ -47,6 +48,8 @@ export interface ProcessContext {
   readonly survivor?: boolean;
   /** A worker's task totals. */
   readonly tasks?: TaskCountsSnapshot;
+  /** Its latest long waits (on queues, pipes, locks), with what it waited on. */
+  readonly waits?: ReadonlyArray<{ readonly wait: WaitSnapshot; readonly on: string }>;
 }
 
 /**
@@ -91,7 +94,45 @@ export function sessionDescription(session: SessionView): string {
 export function processContext(session: SessionView, process: ProcessSnapshot): ProcessContext {
   const tasks = session.objects.tasksOf(process.key)?.counts;
   const survivor = session.endedAt !== null && aliveInOs(process);
-  return tasks ? { survivor, tasks } : { survivor };
+  const waits = session.objects.waitsOf(process.key).map((wait) => {
+    const object = session.objects.owned(wait.object.kind, wait.object.id);
+    return { wait, on: object ? ownedLabel(object) : wait.object.kind };
+  });
+  return {
+    survivor,
+    ...(tasks ? { tasks } : {}),
+    ...(waits.length > 0 ? { waits } : {}),
+  };
+}
+
+const WAIT_VERBS: Readonly<Record<string, string>> = {
+  put: 'in put() on',
+  get: 'in get() on',
+  join: 'in join() on',
+  send: 'in send() on',
+  recv: 'in recv() on',
+  acquire: 'to acquire',
+  wait: 'in wait() on',
+};
+
+/**
+ * `waited 2.0 s to acquire Lock at job.py:12 (held by pid 4242)`, `waited 1.5 s in get() on
+ * Queue at job.py:30, timed out` — plain text (escape it for Markdown).
+ */
+export function waitText(wait: WaitSnapshot, on: string): string {
+  const parts = [`waited ${formatSeconds(wait.waited)} ${WAIT_VERBS[wait.op] ?? `in ${wait.op}() on`} ${on}`];
+  if (wait.site) {
+    parts[0] += ` at ${siteText(wait.site)}`;
+  }
+  if (wait.holderPid !== null) {
+    parts[0] += ` (held by pid ${wait.holderPid})`;
+  }
+  if (wait.outcome === 'timeout') {
+    parts.push('timed out');
+  } else if (wait.outcome === 'interrupted') {
+    parts.push('interrupted');
+  }
+  return parts.join(', ');
 }
 
 /**
@@ -154,6 +195,10 @@ export function processTooltip(process: ProcessSnapshot, context: ProcessContext
   if (context.tasks) {
     const { done, failed, time, max } = context.tasks;
     lines.push(`Tasks: ${done} done, ${failed} failed, ${formatSeconds(time)} in tasks, longest ${formatSeconds(max)}`);
+  }
+  // The latest long waits, newest first: where a slow or stuck process spent its time.
+  for (const { wait, on } of [...(context.waits ?? [])].reverse().slice(0, 5)) {
+    lines.push(`Long wait: ${escapeMarkdown(waitText(wait, on))}`);
   }
   if (process.logicalParentPid !== null && process.osParentPid !== null && process.logicalParentPid !== process.osParentPid) {
     lines.push(`Started by pid ${process.logicalParentPid} (OS parent: pid ${process.osParentPid})`);

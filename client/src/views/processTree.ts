@@ -10,11 +10,16 @@ import { aliveInOs } from '../model/osSnapshot';
 import { isHelperRole } from '../model/roles';
 import type { SessionView } from '../model/session';
 import type { PoolSnapshot, ProcessSnapshot, Site, TaskCountsSnapshot, TaskSnapshot } from '../model/types';
-import { HELPERS_CONTEXT_VALUE, poolContextValue, processContextValue, taskContextValue } from './contextValues';
+import { HELPERS_CONTEXT_VALUE, OBJECTS_CONTEXT_VALUE, ownedContextValue, poolContextValue, processContextValue, taskContextValue } from './contextValues';
 import {
   HELPERS_ICON,
   helpersDescription,
   helpersTooltip,
+  OBJECTS_ICON,
+  objectDescription,
+  objectIcon,
+  objectsDescription,
+  objectTooltip,
   poolDescription,
   poolIcon,
   poolLabel,
@@ -25,6 +30,7 @@ import {
   taskLabel,
   taskTooltip,
 } from './objectPresentation';
+import { ownedLabel } from './ownedLabels';
 import { ProcessFilter, visibleKeys } from './processFilter';
 import {
   IconChoice,
@@ -39,19 +45,24 @@ import {
 import { planRefresh, Throttle } from './refreshPlan';
 import {
   childrenOf,
+  groupedObjects,
   HelpersNode,
   helpersOf,
   layoutParentKey,
   LayoutOptions,
   nodeId,
+  ObjectNode,
+  ObjectsNode,
   parentOf,
   PoolNode,
   ProcessNode,
+  QueueNode,
   TaskNode,
   TreeNode,
 } from './treeLayout';
+import type { OwnedObject } from '../model/sessionObjects';
 
-export type { HelpersNode, PoolNode, ProcessNode, SessionNode, TaskNode } from './treeLayout';
+export type { HelpersNode, ObjectNode, ObjectsNode, PoolNode, ProcessNode, QueueNode, SessionNode, TaskNode } from './treeLayout';
 export type ProcessTreeNode = TreeNode;
 
 export const PROCESSES_VIEW_ID = 'mpscope.processes';
@@ -161,6 +172,16 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessTreeN
       }
       case 'helpers':
         return this.helpersItem(session, element);
+      case 'queue': {
+        const queue = session.objects.owned('queue', element.queueId);
+        return queue ? this.ownedItem(element, queue) : new vscode.TreeItem('(gone)');
+      }
+      case 'object': {
+        const object = session.objects.owned(element.kind, element.id);
+        return object ? this.ownedItem(element, object) : new vscode.TreeItem('(gone)');
+      }
+      case 'objects':
+        return this.objectsItem(session, element);
       default: {
         const unknown: never = element;
         return unknown;
@@ -221,6 +242,12 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessTreeN
         const site = task?.exception?.site;
         return task && site ? { site, cwd: cwdOf(task.workerPid), what: taskLabel(task) } : undefined;
       }
+      case 'queue':
+      case 'object': {
+        const object = node.type === 'queue' ? session.objects.owned('queue', node.queueId) : session.objects.owned(node.kind, node.id);
+        const site = object?.record.site;
+        return object && site ? { site, cwd: cwdOf(object.record.creatorPid ?? undefined), what: ownedLabel(object) } : undefined;
+      }
       default:
         return undefined;
     }
@@ -269,6 +296,16 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessTreeN
       }
       case 'helpers':
         return helpersTooltip(helpersOf(session, element, this.layout(session)));
+      case 'queue': {
+        const queue = session.objects.owned('queue', element.queueId);
+        return queue && objectTooltip(queue);
+      }
+      case 'object': {
+        const object = session.objects.owned(element.kind, element.id);
+        return object && objectTooltip(object);
+      }
+      case 'objects':
+        return 'Pipes, locks, managers and shared state this process created';
       default: {
         const unknown: never = element;
         return unknown;
@@ -347,6 +384,30 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessTreeN
     return item;
   }
 
+  private ownedItem(node: QueueNode | ObjectNode, object: OwnedObject): vscode.TreeItem {
+    const item = new vscode.TreeItem(ownedLabel(object), vscode.TreeItemCollapsibleState.None);
+    item.id = nodeId(node);
+    item.description = objectDescription(object);
+    item.iconPath = themeIcon(objectIcon(object));
+    item.contextValue = ownedContextValue(object);
+    if (object.record.site) {
+      item.command = { command: REVEAL_CREATION_SITE_COMMAND, title: 'Reveal Creation Site', arguments: [node] };
+    }
+    return item;
+  }
+
+  private objectsItem(session: SessionView, node: ObjectsNode): vscode.TreeItem {
+    const objects = groupedObjects(session, node.parentKey);
+    // A lock or pipe someone waited on long is worth seeing at once.
+    const waited = objects.some((object) => (object.kind === 'sync' || object.kind === 'pipe') && object.record.waitCount > 0);
+    const item = new vscode.TreeItem('Shared objects', waited ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = nodeId(node);
+    item.description = objectsDescription(objects);
+    item.iconPath = themeIcon(OBJECTS_ICON);
+    item.contextValue = OBJECTS_CONTEXT_VALUE;
+    return item;
+  }
+
   private poolCounts(session: SessionView, pool: PoolSnapshot): TaskCountsSnapshot | undefined {
     return poolTaskCounts(pool.workers.map((key) => session.objects.tasksOf(key)?.counts));
   }
@@ -396,8 +457,22 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessTreeN
     }
     for (const { sessionId, id } of plan.objects) {
       const parsed = parseObjectId(id);
-      if (parsed?.kind === 'pool') {
+      if (!parsed) {
+        continue;
+      }
+      if (parsed.kind === 'pool') {
         add({ type: 'pool', sessionId, poolId: parsed.id });
+      } else if (parsed.kind === 'queue') {
+        add({ type: 'queue', sessionId, queueId: parsed.id });
+      } else {
+        const node: ObjectNode = { type: 'object', sessionId, kind: parsed.kind, id: parsed.id };
+        add(node);
+        // The group expands once something in it was waited on.
+        const session = this.model.session(sessionId);
+        const parent = session && parentOf(session, node, this.options);
+        if (parent) {
+          add(parent);
+        }
       }
     }
     this.changeEmitter.fire([...elements.values()]);

@@ -1,10 +1,13 @@
 // The shape of the Processes view, computed from a session without VS Code: which nodes exist
 // and how they nest. Processes nest by parent; a pool sits under the process that created it and
-// holds its workers (replacements too); a worker holds its failed and slow tasks; helper
-// processes (resource tracker, forkserver, Manager server) go into a "Helpers" group when
-// grouping is on; a filter keeps the processes it matches and their ancestors.
+// holds its workers (replacements too); a worker holds its failed and slow tasks; queues sit
+// under the process that created them; its pipes, locks, managers and shared objects go into a
+// "Shared objects" group; helper processes (resource tracker, forkserver, Manager server) go
+// into a "Helpers" group when grouping is on; a filter keeps the processes it matches and their
+// ancestors (and hides queues and objects, which it does not match).
 import { isHelperRole } from '../model/roles';
 import type { SessionView } from '../model/session';
+import type { OwnedKind, OwnedObject } from '../model/sessionObjects';
 import type { PoolSnapshot, ProcessSnapshot, TaskSnapshot } from '../model/types';
 
 export interface SessionNode {
@@ -39,7 +42,32 @@ export interface HelpersNode {
   readonly parentKey: string | null;
 }
 
-export type TreeNode = SessionNode | ProcessNode | PoolNode | TaskNode | HelpersNode;
+export interface QueueNode {
+  readonly type: 'queue';
+  readonly sessionId: string;
+  readonly queueId: string;
+}
+
+/** The pipes, locks, managers and shared objects one process created (parentKey null: creator unknown). */
+export interface ObjectsNode {
+  readonly type: 'objects';
+  readonly sessionId: string;
+  readonly parentKey: string | null;
+}
+
+/** The kinds of objects an ObjectsNode holds. */
+export type GroupedKind = Exclude<OwnedKind, 'queue'>;
+
+export const GROUPED_KINDS: readonly GroupedKind[] = ['sync', 'pipe', 'manager', 'shared'];
+
+export interface ObjectNode {
+  readonly type: 'object';
+  readonly sessionId: string;
+  readonly kind: GroupedKind;
+  readonly id: string;
+}
+
+export type TreeNode = SessionNode | ProcessNode | PoolNode | TaskNode | HelpersNode | QueueNode | ObjectsNode | ObjectNode;
 
 export interface LayoutOptions {
   /** Put helper processes into a "Helpers" group instead of among the other children. */
@@ -63,6 +91,12 @@ export function nodeId(node: TreeNode): string {
       return `${node.sessionId}/task:${node.taskId}`;
     case 'helpers':
       return `${node.sessionId}/helpers:${node.parentKey ?? ''}`;
+    case 'queue':
+      return `${node.sessionId}/queue:${node.queueId}`;
+    case 'objects':
+      return `${node.sessionId}/objects:${node.parentKey ?? ''}`;
+    case 'object':
+      return `${node.sessionId}/${node.kind}:${node.id}`;
     default: {
       const unknown: never = node;
       return unknown;
@@ -83,7 +117,11 @@ export function childrenOf(session: SessionView, node: TreeNode, options: Layout
     }
     case 'helpers':
       return helperChildren(session, node.parentKey, options).map((process) => processNode(session.id, process.key));
+    case 'objects':
+      return groupedObjects(session, node.parentKey).map((object) => ({ type: 'object', sessionId: session.id, kind: object.kind as GroupedKind, id: object.record.id }));
     case 'task':
+    case 'queue':
+    case 'object':
       return [];
     default: {
       const unknown: never = node;
@@ -116,12 +154,41 @@ export function parentOf(session: SessionView, node: TreeNode, options: LayoutOp
     case 'task':
       return processNode(session.id, node.workerKey);
     case 'helpers':
+    case 'objects':
       return node.parentKey === null ? sessionNode(session.id) : processNode(session.id, node.parentKey);
+    case 'queue': {
+      const queue = session.objects.owned('queue', node.queueId);
+      const creator = queue ? shownCreator(session, queue) : null;
+      return creator === null ? sessionNode(session.id) : processNode(session.id, creator);
+    }
+    case 'object': {
+      const object = session.objects.owned(node.kind, node.id);
+      return { type: 'objects', sessionId: session.id, parentKey: object ? shownCreator(session, object) : null };
+    }
     default: {
       const unknown: never = node;
       return unknown;
     }
   }
+}
+
+/** The objects a "Shared objects" node holds, locks first. */
+export function groupedObjects(session: SessionView, parentKey: string | null): OwnedObject[] {
+  return GROUPED_KINDS.flatMap((kind) => ownedUnder(session, kind, parentKey));
+}
+
+/** Announced objects of one kind shown under a process (or at the top when their creator is unknown). */
+function ownedUnder(session: SessionView, kind: OwnedKind, key: string | null): readonly OwnedObject[] {
+  if (key !== null) {
+    return session.objects.ownedCreatedBy(kind, key);
+  }
+  return session.objects.allOwned(kind).filter((object) => object.record.announced && shownCreator(session, object) === null);
+}
+
+/** The creator an object is shown under: its creator's key while that process is in the session. */
+function shownCreator(session: SessionView, object: OwnedObject): string | null {
+  const key = object.record.creatorKey;
+  return key !== null && session.process(key) ? key : null;
 }
 
 /**
@@ -159,6 +226,11 @@ function childrenOfProcess(session: SessionView, key: string | null, options: La
       nodes.push({ type: 'pool', sessionId: session.id, poolId: pool.id });
     }
   }
+  if (!visible) {
+    for (const queue of ownedUnder(session, 'queue', key)) {
+      nodes.push({ type: 'queue', sessionId: session.id, queueId: queue.record.id });
+    }
+  }
   let helpers = false;
   for (const process of session.children(key)) {
     if (session.objects.poolOf(process.key)) {
@@ -175,6 +247,9 @@ function childrenOfProcess(session: SessionView, key: string | null, options: La
   }
   if (helpers) {
     nodes.push({ type: 'helpers', sessionId: session.id, parentKey: key });
+  }
+  if (!visible && GROUPED_KINDS.some((kind) => ownedUnder(session, kind, key).length > 0)) {
+    nodes.push({ type: 'objects', sessionId: session.id, parentKey: key });
   }
   return nodes;
 }

@@ -13,7 +13,7 @@ import { sessionsOf, workspaceFile } from './mpscopeExtension';
 import { contains, findByPid, formatTree, renderTree } from './processTree';
 import type { IntegrationTest } from './runner';
 import { screenshot } from './screenshot';
-import { assert, describeSession, mainOf, waitForSession } from './sessionRuns';
+import { assert, clearFinishedSessions, describeSession, mainOf, waitForSession } from './sessionRuns';
 import { waitFor } from './wait';
 
 const PYTHON = '/usr/bin/python3';
@@ -91,6 +91,7 @@ export function debugSessionTests(api: MpscopeApi): IntegrationTest[] {
         fs.mkdirSync(userLib);
         const reportFile = path.join(dir, 'report.json');
         const name = 'mpscope test: debug_env.py';
+        await clearFinishedSessions();
         const earlier = new Set(sessionsOf(api).map((s) => s.id));
         try {
           const report = await debug(launchConfiguration(name, reportFile, { env: { MPSCOPE_SAMPLE_MARK: 'kept', PYTHONPATH: userLib } }), reportFile);

@@ -8,7 +8,7 @@ import type { ProcessSnapshot } from '../../src/model/types';
 import { contains, findByPid, formatTree, renderTree, type RenderedNode } from './processTree';
 import type { IntegrationTest } from './runner';
 import { screenshot } from './screenshot';
-import { assert, mainOf, runSample, waitForSession } from './sessionRuns';
+import { assert, clearFinishedSessions, mainOf, runSample, waitForSession } from './sessionRuns';
 import { waitFor } from './wait';
 
 /** The tree item of a pid, once the view shows it as `matcher` says. */
@@ -71,6 +71,7 @@ export function osViewTests(api: MpscopeApi): IntegrationTest[] {
       name: 'OS view: children that ended but are not reaped yet show as zombies, then as what their records say',
       timeoutMs: 150_000,
       run: async () => {
+        await clearFinishedSessions();
         const id = await runSample('zombie.py');
         // Both children are zombies for 6 s: the view shows it while it lasts.
         const zombies = await waitForSession(api, id, 'both children of zombie.py to be zombies', (s) => {
@@ -99,6 +100,7 @@ export function osViewTests(api: MpscopeApi): IntegrationTest[] {
       name: 'OS view: a child whose parent was killed shows as an orphan under it',
       timeoutMs: 150_000,
       run: async () => {
+        await clearFinishedSessions();
         const id = await runSample('orphan.py');
         const seen = await waitForSession(api, id, 'the grandchild to run as an orphan', (s) => {
           const parent = s.processes.find((p) => p.name === 'parent');
@@ -131,6 +133,7 @@ export function osViewTests(api: MpscopeApi): IntegrationTest[] {
       name: 'OS view: processes that outlive their session are listed as survivors, and Kill Survivors ends them',
       timeoutMs: 150_000,
       run: async () => {
+        await clearFinishedSessions();
         const id = await runSample('survivors.py');
         let survivors: ProcessSnapshot[] = [];
         const session = await waitForSession(api, id, 'survivors.py to end with two survivors', (s) => {

@@ -14,6 +14,14 @@ export function sessionById(api: MpscopeApi, id: string): SessionSnapshot | unde
   return sessionsOf(api).find((session) => session.id === id);
 }
 
+/**
+ * Clears the ended sessions, so that the next session is the first item of the Processes view
+ * (where its screenshot shows it).
+ */
+export async function clearFinishedSessions(): Promise<void> {
+  await vscode.commands.executeCommand('mpscope.clearFinishedSessions');
+}
+
 /** "Run Python File with Process Tree" on a sample; returns the new session's id. */
 export async function runSample(file: string): Promise<string> {
   await openInEditor(file);

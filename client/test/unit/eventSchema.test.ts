@@ -56,6 +56,27 @@ const fullExamples = {
     threads_truncated: false,
     error: 'partial',
   }),
+  'queue.created': make.queueCreated(100, 'mp-k3v9q2xz', { queue_kind: 'manager-queue', maxsize: 10, class: 'app.MyQueue', manager_address: '/tmp/pymp-1/listener-1', site: { file: '/work/main.py', line: 5 } }),
+  'queue.counters': make.queueCounters(201, 'mp-k3v9q2xz', 10, 7, { task_done: 7, joins: 1, backlog: 3 }),
+  'queue.blocked': make.queueBlocked(201, 'mp-k3v9q2xz', { op: 'put', outcome: 'timeout', site: { file: '/work/main.py', line: 9 } }),
+  'queue.leftover': make.queueLeftover(201, 'mp-k3v9q2xz', 3, 1),
+  'pipe.created': make.pipeCreated(100, '100-3', ['100-4', '100-5'], { duplex: false, site: { file: '/work/main.py', line: 6 } }),
+  'pipe.counters': make.pipeCounters(201, '100-4', 2, 0),
+  'pipe.blocked': make.pipeBlocked(201, '100-5', { op: 'send', site: { file: '/work/main.py', line: 11 } }),
+  'sync.created': make.syncCreated(100, 'mp-lock1', { sync_kind: 'BoundedSemaphore', value: 2, maxvalue: 2, parties: 0, site: { file: '/work/main.py', line: 7 } }),
+  'sync.wait': make.syncWait(201, 'mp-lock1', { holder_pid: 100, site: { file: '/work/main.py', line: 13 } }),
+  'manager.created': make.managerCreated(100, '100-9', { address: '/tmp/pymp-1/listener-1', server_pid: 150, connected: false, site: { file: '/work/main.py', line: 3 } }),
+  'shared.created': make.sharedCreated(100, 'mp-val1', {
+    shared_kind: 'SharedMemory',
+    typecode: 'i',
+    size: 4,
+    lock: true,
+    length: 10,
+    name: 'psm_1',
+    typeid: 'dict',
+    manager_address: '/tmp/pymp-1/listener-1',
+    site: { file: '/work/main.py', line: 4 },
+  }),
 } as const;
 
 /** Broken variants per kind, each with what makes it invalid. */
@@ -115,6 +136,20 @@ const invalidExamples: Record<string, Array<[string, unknown]>> = {
     ['a frame without a function', { ...fullExamples.stacks, threads: [{ ident: 1, frames: [{ file: 'a.py', line: 1 }] }] }],
     ['a thread without frames', { ...fullExamples.stacks, threads: [{ ident: 1 }] }],
   ],
+  'queue.created': [
+    ['an unknown queue kind', { ...fullExamples['queue.created'], queue_kind: 'Deque' }],
+    ['a zero maxsize', { ...fullExamples['queue.created'], maxsize: 0 }],
+  ],
+  'queue.counters': [['no gets', omit(fullExamples['queue.counters'], 'gets')], ['a negative backlog', { ...fullExamples['queue.counters'], backlog: -1 }]],
+  'queue.blocked': [['an unknown op', { ...fullExamples['queue.blocked'], op: 'peek' }], ['an unknown outcome', { ...fullExamples['queue.blocked'], outcome: 'lost' }]],
+  'queue.leftover': [['no buffered', omit(fullExamples['queue.leftover'], 'buffered')]],
+  'pipe.created': [['three ends', { ...fullExamples['pipe.created'], ends: ['a', 'b', 'c'] }]],
+  'pipe.counters': [['no conn', omit(fullExamples['pipe.counters'], 'conn')]],
+  'pipe.blocked': [['an unknown op', { ...fullExamples['pipe.blocked'], op: 'poll' }]],
+  'sync.created': [['an unknown kind', { ...fullExamples['sync.created'], sync_kind: 'Mutex' }]],
+  'sync.wait': [['holder pid 0', { ...fullExamples['sync.wait'], holder_pid: 0 }], ['no since', omit(fullExamples['sync.wait'], 'since')]],
+  'manager.created': [['no class', omit(fullExamples['manager.created'], 'class')]],
+  'shared.created': [['an unknown kind', { ...fullExamples['shared.created'], shared_kind: 'mmap' }]],
 };
 
 function omit(value: object, key: string): Record<string, unknown> {
@@ -190,6 +225,17 @@ function requiredOnly(kind: string, full: object): Record<string, unknown> {
     'task.finished': ['job', 'started', 'duration', 'ok'],
     'task.counters': ['done', 'failed', 'time', 'max'],
     'stacks': ['reporter', 'threads'],
+    'queue.created': ['queue', 'queue_kind'],
+    'queue.counters': ['queue', 'puts', 'gets'],
+    'queue.blocked': ['queue', 'op', 'since', 'waited'],
+    'queue.leftover': ['queue', 'backlog', 'buffered'],
+    'pipe.created': ['pipe', 'duplex', 'ends'],
+    'pipe.counters': ['conn', 'sends', 'recvs'],
+    'pipe.blocked': ['conn', 'op', 'since', 'waited'],
+    'sync.created': ['sync', 'sync_kind'],
+    'sync.wait': ['sync', 'sync_kind', 'op', 'since', 'waited'],
+    'manager.created': ['manager', 'class'],
+    'shared.created': ['shared', 'shared_kind'],
   };
   const source = full as Record<string, unknown>;
   const minimal: Record<string, unknown> = { v: 1, kind, t: source.t, pid: source.pid };

@@ -6,8 +6,13 @@ import { describe, it } from 'node:test';
 import { Model } from '../../src/model/model';
 import type { SessionView } from '../../src/model/session';
 import type { PoolSnapshot, ProcessSnapshot, TaskSnapshot } from '../../src/model/types';
-import { poolContextValue, processContextValue, taskContextValue } from '../../src/views/contextValues';
+import { ownedContextValue, poolContextValue, processContextValue, taskContextValue } from '../../src/views/contextValues';
 import {
+  objectDescription,
+  objectIcon,
+  objectsDescription,
+  objectTooltip,
+  queueDescription,
   helpersDescription,
   poolDescription,
   poolIcon,
@@ -20,7 +25,8 @@ import {
   taskLabel,
   taskTooltip,
 } from '../../src/views/objectPresentation';
-import { processIcon } from '../../src/views/processPresentation';
+import { ownedLabel } from '../../src/views/ownedLabels';
+import { processContext, processIcon, processTooltip } from '../../src/views/processPresentation';
 import { statusSummary } from '../../src/views/statusSummary';
 import * as make from './helpers/events';
 import { feed, runModel, StreamItem } from './helpers/modelRun';
@@ -211,5 +217,73 @@ describe('context values (menus)', () => {
     for (const state of ['starting', 'running', 'exited', 'failed', 'killed', 'lost', 'zombie', 'orphan'] as const) {
       assert.ok(processIcon(state).id.length > 0, state);
     }
+  });
+});
+
+describe('queues, pipes, locks, managers and shared objects', () => {
+  const run: StreamItem[] = [
+    make.hello(100, 50, 'main'),
+    make.hello(201, 100, 'process'),
+    make.queueCreated(100, 'mp-q1', { maxsize: 10, site: { file: '/w/p.py', line: 4 } }),
+    make.queueCounters(201, 'mp-q1', 12, 0),
+    make.queueCounters(100, 'mp-q1', 0, 9, { backlog: 3 }),
+    make.queueBlocked(100, 'mp-q1', { op: 'get', waited: 2, outcome: 'timeout', site: { file: '/w/p.py', line: 20 } }),
+    make.syncCreated(100, 'mp-l1', { site: { file: '/w/p.py', line: 5 } }),
+    make.syncWait(201, 'mp-l1', { waited: 3, holder_pid: 100, site: { file: '/w/p.py', line: 30, function: 'work' } }),
+    make.pipeCreated(100, '100-p', ['100-p1', '100-p2']),
+    make.pipeCounters(201, '100-p2', 4, 1),
+    make.managerCreated(100, '100-m', { server_pid: 150 }),
+    make.sharedCreated(100, 'mp-a', { shared_kind: 'Array', typecode: 'd', length: 8, size: 64, lock: true }),
+    make.sharedCreated(100, 'mp-m', { shared_kind: 'manager', typeid: 'dict', manager_address: '/tmp/x' }),
+  ];
+
+  it('labels and describes each kind', () => {
+    const session = viewOf(run);
+    const text = (kind: 'queue' | 'sync' | 'pipe' | 'manager' | 'shared', id: string): string => {
+      const object = session.objects.owned(kind, id);
+      assert.ok(object, `${kind} ${id}`);
+      return `${ownedLabel(object)} — ${objectDescription(object)}`;
+    };
+    assert.equal(text('queue', 'mp-q1'), 'Queue — backlog 3/10 · 12 put · 9 got · 1 long wait');
+    assert.equal(text('sync', 'mp-l1'), 'Lock — 1 long wait · longest 3.0 s · held by pid 100');
+    assert.equal(text('pipe', '100-p'), 'Pipe — 4 sent · 1 received');
+    assert.equal(text('manager', '100-m'), 'SyncManager — server pid 150');
+    assert.equal(text('shared', 'mp-a'), "Array('d', 8) — 64 bytes · with lock");
+    assert.equal(text('shared', 'mp-m'), 'Manager dict — in a Manager');
+    const lock = session.objects.owned('sync', 'mp-l1');
+    assert.ok(lock);
+    assert.deepEqual(objectIcon(lock), { id: 'lock', color: 'charts.yellow' });
+    assert.equal(ownedContextValue(lock), 'mpscope.sync.site');
+    const grouped = ['sync', 'pipe', 'manager', 'shared'].flatMap((kind) => session.objects.ownedCreatedBy(kind as 'sync', '100'));
+    assert.equal(objectsDescription(grouped), '1 lock · 1 pipe · 1 manager · 2 shared objects');
+  });
+
+  it('estimates a backlog nobody could read from puts and gets', () => {
+    const session = viewOf([make.hello(100, 50, 'main'), make.queueCreated(100, 'q', { queue_kind: 'SimpleQueue' }), make.queueCounters(100, 'q', 5, 2)]);
+    const queue = session.objects.owned('queue', 'q');
+    assert.ok(queue?.kind === 'queue');
+    assert.equal(queueDescription(queue.record), '≈3 queued · 5 put · 2 got');
+  });
+
+  it('tells who waited, where and for whom, in the tooltips of the object and of the process', () => {
+    // The Markdown escapes every punctuation character; read it as the user does.
+    const plain = (markdown: string): string => markdown.replace(/\\(.)/g, '$1');
+    const session = viewOf(run);
+    const lock = session.objects.owned('sync', 'mp-l1');
+    assert.ok(lock);
+    assert.match(plain(objectTooltip(lock)), /- pid 201 waited 3\.0 s to acquire Lock at \/w\/p\.py:30 in work \(held by pid 100\)/);
+    const queue = session.objects.owned('queue', 'mp-q1');
+    assert.ok(queue);
+    assert.match(plain(objectTooltip(queue)), /- pid 100 waited 2\.0 s in get\(\) on Queue at \/w\/p\.py:20, timed out/);
+    const process = session.process('201');
+    assert.ok(process);
+    assert.match(plain(processTooltip(process, processContext(session, process))), /Long wait: waited 3\.0 s to acquire Lock at \/w\/p\.py:30 in work \(held by pid 100\)/);
+  });
+
+  it('escapes what the program named', () => {
+    const session = viewOf([make.hello(100, 50, 'main'), make.sharedCreated(100, 's', { shared_kind: 'SharedMemory', name: '[x](command:evil)' })]);
+    const shared = session.objects.owned('shared', 's');
+    assert.ok(shared);
+    assert.doesNotMatch(objectTooltip(shared), /\[x\]\(command/);
   });
 });

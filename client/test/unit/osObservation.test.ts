@@ -200,6 +200,19 @@ describe('OS snapshots: zombies, lost and late records', () => {
     assert.equal(run.process('300#2').external, true);
   });
 
+  it('keeps a process that reported its exit but is still finishing as itself, not a new process', () => {
+    // Seen in code-server: main sent its exit, and the next look still listed it (interpreter
+    // shutdown, the launcher's tail) under the same parent. Its start time says it is the same
+    // process; taking it for a new one added a "python3 · lost" row beside MainProcess.
+    const since = (pid: number, ppid: number, command: string, startedAt: number): OsProcess => ({ ...ps(pid, ppid, command), startedAt });
+    const run = started().events(make.exitedSelf(MAIN, 0, undefined, 1003));
+    run.os(1004, since(MAIN, LAUNCHER, 'python3', 999));
+    assert.equal(run.tree(), 'MainProcess(100) 100 · exited · exit 0');
+    assert.equal(run.model.session(run.id)?.processCount, 1);
+    run.os(1005);
+    assert.equal(run.tree(), 'MainProcess(100) 100 · exited · exit 0');
+  });
+
   it('notifies only when something a view shows changed', () => {
     const run = started().os(10, ps(MAIN, LAUNCHER), ps(200, MAIN, 'sleep'));
     const before = run.notifications;

@@ -151,6 +151,25 @@ describe('ProcessTreeProvider', () => {
     provider.dispose();
   });
 
+  it('refreshes a queue alone when its counters change, and a lock with its group and the waiting process', async () => {
+    const { model, id, provider } = setUp();
+    const created = nextRefresh(provider);
+    feed(model, id, [make.queueCreated(100, 'mp-q1'), make.syncCreated(100, 'mp-l1')]);
+    assert.deepEqual((await created)?.map((node) => node.type), ['session'], 'new objects change the shape');
+    const tree = render(provider);
+    assert.equal(find(tree, 'queue').item.label, 'Queue');
+    assert.equal(find(tree, 'objects').item.collapsibleState, 1, 'collapsed while nobody waited');
+    let refreshed = nextRefresh(provider);
+    feed(model, id, [make.queueCounters(201, 'mp-q1', 3, 0)]);
+    assert.deepEqual((await refreshed)?.map((node) => node.type), ['queue']);
+    refreshed = nextRefresh(provider);
+    feed(model, id, [make.syncWait(201, 'mp-l1', { holder_pid: 100 })]);
+    // The waiting process is a pool worker: its pool's item (which counts live workers) too.
+    assert.deepEqual((await refreshed)?.map((node) => node.type).sort(), ['object', 'objects', 'pool', 'process']);
+    assert.equal(find(render(provider), 'objects').item.collapsibleState, 2, 'expanded once a lock was waited on');
+    provider.dispose();
+  });
+
   it('shows only what the filter keeps, and counts it', () => {
     const { provider } = setUp();
     provider.setFilter(parseFilter('tracker'));

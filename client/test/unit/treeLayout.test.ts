@@ -36,6 +36,10 @@ const run: StreamItem[] = [
   make.created(300, '300-1', { name: 'grandchild' }),
   make.started(300, '300-1', 301),
   make.exitedBy('parent', 300, 301, 3),
+  make.queueCreated(100, 'mp-q1'),
+  make.syncCreated(100, 'mp-l1'),
+  make.pipeCreated(100, '100-p', ['100-p1', '100-p2']),
+  make.managerCreated(300, '300-m', { server_pid: 160 }),
 ];
 
 function sessionOf(items: readonly StreamItem[]): SessionView {
@@ -70,6 +74,12 @@ function nodeText(session: SessionView, node: TreeNode): string {
     }
     case 'helpers':
       return 'helpers';
+    case 'queue':
+      return `queue:${node.queueId}`;
+    case 'objects':
+      return 'objects';
+    case 'object':
+      return `${node.kind}:${node.id}`;
     default:
       return node.type;
   }
@@ -98,11 +108,17 @@ describe('tree layout', () => {
       '      task:slow:2.5',
       '    process:ForkPoolWorker-100-2(202)',
       '    process:ForkPoolWorker-100-3(203)',
+      '  queue:mp-q1',
       '  process:child(300)',
       '    process:grandchild(301)',
+      '    objects',
+      '      manager:300-m',
       '  helpers',
       '    process:resource tracker(150)',
       '    process:SyncManager-1(160)',
+      '  objects',
+      '    sync:mp-l1',
+      '    pipe:100-p',
     ].join('\n'));
   });
 

@@ -59,3 +59,6 @@ def _child_begins(forker: "Optional[FrameType]") -> None:
         agent.stacks = stacks.after_fork(agent.stacks)
     if origin == _agent.ORIGIN_FORK:
         agent.announce(ev.ROLE_FORK)
+        from mpscope.hooks import forkexit
+
+        forkexit.install(agent)

@@ -7,9 +7,10 @@ the lock's id, in a file mapped by every process of the run; a process that
 finds the lock taken reads the slot: while a Lock or RLock is held, its last
 acquirer is its holder (for a Semaphore, one of them).
 
-The file lives in the collector's private directory (``stacks_dir`` in
-MPSCOPE_OPTIONS, which the launcher and the extension set); without it,
-holders are known only within one process. Slots are 16 bytes (key, pid,
+The file lives next to the collector's Unix socket (``MPSCOPE_ADDR``), in
+the private directory the collector removes when the run ends; with a TCP
+address (Windows) there is no table and holders are known only within one
+process. Slots are 16 bytes (key, pid,
 time); a slot shared by two locks (hash collision) or written by two
 processes at once reads as "unknown", never as a wrong holder of another lock.
 """
@@ -20,7 +21,7 @@ import os
 import struct
 import time
 
-from mpscope import agent as _agent
+from mpscope.hooks import counters
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,8 +49,7 @@ def _open() -> "Any":
     if _table is not None or _unavailable:
         return _table
     _unavailable = True
-    agent = _agent.current()
-    directory = getattr(getattr(agent, "options", None), "stacks_dir", None)
+    directory = _socket_directory()
     if not directory or not hasattr(os, "O_CLOEXEC"):
         return None
     try:
@@ -68,11 +68,24 @@ def _open() -> "Any":
     return _table
 
 
+def _socket_directory() -> "Optional[str]":
+    from mpscope.address import UNIX, parse_address
+    from mpscope.install import ADDR_VARIABLE
+
+    try:
+        address = parse_address(os.environ.get(ADDR_VARIABLE, ""))
+    except ValueError:
+        return None
+    if address.family != UNIX or not isinstance(address.target, str) or not os.path.isabs(address.target):
+        return None  # TCP: no directory
+    return os.path.dirname(address.target) or None
+
+
 def record(slot: "Tuple[int, int]") -> None:
     """This process has (just) acquired the lock of ``slot``."""
     table = _table if _table is not None else _open()
     if table is not None:
-        _SLOT.pack_into(table, slot[0], slot[1], os.getpid(), time.time())
+        _SLOT.pack_into(table, slot[0], slot[1], counters.state.pid, time.time())
 
 
 def holder(slot: "Tuple[int, int]") -> "Optional[Tuple[int, float]]":

@@ -163,10 +163,14 @@ class ProxyQueue:
 _queues: "Dict[int, ProxyQueue]" = {}
 
 
-def _forget(ref: "Any") -> None:
-    for key, entry in list(_queues.items()):
-        if entry.ref is ref:
-            del _queues[key]
+def _forget(ref: "Any", queues: "Dict[int, Any]" = _queues) -> None:
+    # A weak reference callback (maybe at interpreter shutdown): arguments only, never raises.
+    try:
+        for key, entry in list(queues.items()):
+            if entry.ref is ref:
+                del queues[key]
+    except Exception:
+        pass
 
 
 def _on_proxy_init(frame: "FrameType") -> None:

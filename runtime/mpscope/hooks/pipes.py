@@ -119,10 +119,14 @@ def _follow(connection: "Any") -> "Optional[PipeEnd]":
 _ends: "Dict[int, PipeEnd]" = {}
 
 
-def _forget(ref: "Any") -> None:
-    for key, end in list(_ends.items()):
-        if end.ref is ref:
-            del _ends[key]
+def _forget(ref: "Any", ends: "Dict[int, Any]" = _ends) -> None:
+    # A weak reference callback (maybe at interpreter shutdown): arguments only, never raises.
+    try:
+        for key, end in list(ends.items()):
+            if end.ref is ref:
+                del ends[key]
+    except Exception:
+        pass
 
 
 def _observe(end_ref: "Any") -> None:

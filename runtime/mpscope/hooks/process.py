@@ -339,4 +339,4 @@ def _on_child_exit(bootstrap_frame: "FrameType") -> None:
     if notes is not None and notes.get("exception") is not None and exitcode != 0:
         fields["exception"] = notes["exception"]
     agent.emit(ev.PROCESS_EXITED, fields)
-    agent.finish()
+    agent.end_of_run()  # not finish(): from 3.13 the child's atexit handlers still report after this

@@ -116,7 +116,7 @@ class QueueEntry:
     def put_count(self) -> int:
         if self.sem is None:
             return self.puts
-        return _semlock_count(self.sem) - self.base + self.gets
+        return max(0, _semlock_count(self.sem) - self.base + self.gets)
 
     def backlog(self) -> "Optional[int]":
         queue = self.ref()
@@ -173,18 +173,22 @@ _lock_ids: "Dict[int, Tuple[int, ...]]" = {}
 _ignored: "Dict[int, Any]" = {}  # id(queue) -> weak reference, for ignored queues
 
 
-def _forget(ref: "Any") -> None:
-    """A queue died (or is not to be followed): its locks leave ``semlocks.owned`` before they die."""
-    for key, entry in list(_entries.items()):
-        if entry.ref is ref:
-            del _entries[key]
-            for lock_id in _lock_ids.pop(key, ()):
-                _locks.pop(lock_id, None)
-    for key, weak in list(_ignored.items()):
-        if weak is ref:
-            del _ignored[key]
-            for lock_id in _lock_ids.pop(key, ()):
-                _locks.pop(lock_id, None)
+def _forget(ref: "Any", entries: "Dict[int, Any]" = _entries, ignored: "Dict[int, Any]" = _ignored,
+            lock_ids: "Dict[int, Any]" = _lock_ids, locks: "Dict[int, Any]" = _locks) -> None:
+    """A queue died: its locks leave ``semlocks.owned`` before they die.
+
+    A weak reference callback, possibly run while the interpreter shuts down and
+    module globals are gone: it uses only its arguments and may not raise.
+    """
+    try:
+        for table in (entries, ignored):
+            for key, value in list(table.items()):
+                if value is ref or getattr(value, "ref", None) is ref:
+                    del table[key]
+                    for lock_id in lock_ids.pop(key, ()):
+                        locks.pop(lock_id, None)
+    except Exception:
+        pass
 
 
 def _register_lock(lock: "Any", queue: "Any", owner: "Any", role: int) -> None:

@@ -60,6 +60,7 @@ SLOTS = 0  # a queue's free-slot semaphore (Queue._sem): acquired by put
 READERS = 1  # a queue's readers' lock (_rlock): taken when a get begins
 WRITERS = 2  # a SimpleQueue's writers' lock
 UNFINISHED = 3  # a JoinableQueue's _unfinished_tasks: acquired by task_done
+USER = 4  # a Lock/RLock/Semaphore of the user's: its acquirer is recorded (``hooks/holders.py``)
 
 #: Locks of queues: id(lock) -> (owner, role). Lookups on them never look at a frame: the role
 #: says which queue operation it is. ``owned_handler(owner, role, op, lock)`` gets them, except
@@ -70,6 +71,8 @@ UNFINISHED = 3  # a JoinableQueue's _unfinished_tasks: acquired by task_done
 #: An entry is removed (by its owner) before the lock can die: ids are not reused meanwhile.
 owned: "Dict[int, Tuple[Any, int]]" = {}
 owned_handler: "Optional[Callable[[Any, int, int, Any], None]]" = None
+#: Called with the owner when user code takes a free USER lock (it now holds it).
+user_acquired: "Optional[Callable[[Any], None]]" = None
 
 _state = counters.state
 _monotonic = time.monotonic
@@ -110,6 +113,25 @@ def _dispatch_other(op: int, obj: "Any") -> None:
         handler(op, obj, frame)
 
 
+def _dispatch_user(owner: "Any", op: int, obj: "Any") -> None:
+    """A lookup on a user's lock (two frames below the looking-up frame): note the acquirer, or time the wait."""
+    semlock = obj._semlock
+    try:
+        free = semlock._get_value() > 0 or (semlock.kind == RECURSIVE_MUTEX and semlock._is_mine())
+    except Exception:
+        free = True  # no sem_getvalue (macOS)
+    frame = _getframe(2)
+    handler = _routes.get(frame.f_code, _UNSET)
+    if handler is _UNSET:
+        handler = _classify(frame.f_code)
+    if handler is None:
+        return
+    if not free:
+        handler(op, obj, frame)
+    elif handler is _user_route and user_acquired is not None:
+        user_acquired(owner)
+
+
 class _InstanceMethod:
     """``acquire``: the value stays in the instance ``__dict__``; lookups are reported."""
 
@@ -125,21 +147,27 @@ class _InstanceMethod:
             method = obj.__dict__[self.name]
         except KeyError:
             raise AttributeError("%r object has no attribute %r" % (type(obj).__name__, self.name)) from None
-        if _hook.enabled:
-            # Hook.run and the common cases inlined: this runs on every put and every acquire.
-            try:
+        # Hook.run and the common cases inlined: this runs on every put and every acquire. Any
+        # failure (even of a global lookup, while the interpreter shuts down) stays in here.
+        try:
+            if _hook.enabled:
                 found = owned.get(id(obj))
                 if found is None:
                     semlock = obj._semlock
                     if semlock._get_value() == 0 and not (semlock.kind == RECURSIVE_MUTEX and semlock._is_mine()):
                         _dispatch_other(ACQUIRE, obj)
+                elif found[1] == USER:
+                    _dispatch_user(found[0], ACQUIRE, obj)
                 elif found[1] != IGNORED:
                     owner = found[0]
                     if not (found[1] == SLOTS and owner.quiet and not owner.bounded and
                             _monotonic() < _state.next_flush):
                         owned_handler(owner, found[1], ACQUIRE, obj)  # type: ignore[misc]
-            except Exception as exc:
+        except Exception as exc:
+            try:
                 _hook.fail(exc)
+            except Exception:
+                pass  # the interpreter is shutting down: module globals are gone
         return method
 
     def __set__(self, obj: "Any", value: "Any") -> None:
@@ -164,13 +192,15 @@ class _EnterObserver:
         self.__module__ = function.__module__
 
     def __get__(self, obj: "Any", objtype: "Any" = None) -> "Any":
-        if obj is not None and _hook.enabled:
-            try:  # as in _InstanceMethod: this runs on every get
+        try:  # as in _InstanceMethod: this runs on every get
+            if obj is not None and _hook.enabled:
                 found = owned.get(id(obj))
                 if found is None:
                     semlock = obj._semlock
                     if semlock._get_value() == 0 and not (semlock.kind == RECURSIVE_MUTEX and semlock._is_mine()):
                         _dispatch_other(ENTER, obj)
+                elif found[1] == USER:
+                    _dispatch_user(found[0], ENTER, obj)
                 elif found[1] != IGNORED:
                     owner = found[0]
                     csem = owner.csem
@@ -179,8 +209,11 @@ class _EnterObserver:
                         owner.gets += 1  # a get from a queue that holds items: it will not wait
                     else:
                         owned_handler(owner, found[1], ENTER, obj)  # type: ignore[misc]
-            except Exception as exc:
+        except Exception as exc:
+            try:
                 _hook.fail(exc)
+            except Exception:
+                pass  # the interpreter is shutting down: module globals are gone
         return self._bind(obj, objtype)
 
     def __call__(self, *args: "Any", **kwargs: "Any") -> "Any":

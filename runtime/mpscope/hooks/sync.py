@@ -17,21 +17,25 @@
     the sleep, ``waitclock`` sees that acquire return. The frames above it say
     whose wait it is.
 
-Holder: a process that waits for a Lock or RLock held by another of its own
-threads names itself as ``holder_pid``. A holder in another process is not
-known here (a POSIX semaphore has no owner); the stacks of a hung run show it.
+Holder (``holder_pid``, known when the wait begins): another thread of the
+waiting process, or the process that last acquired the lock according to
+the run's shared table (``hooks/holders.py``), which every process writes when
+user code takes a user's lock. Locks created in user code, and locks that
+arrive in a child, are registered for that (``semlocks.USER``).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
+import weakref
 
 from mpscope import events as ev
 from mpscope import waitclock
 from mpscope.guard import Hook
-from mpscope.hooks import semlocks, waits
+from mpscope.hooks import holders, semlocks, waits
 from mpscope.hooks.identity import semlock_id
 from mpscope.hooks.lookup import observe_lookups
 from mpscope.userframes import INTERNAL, caller_site, kind_of
@@ -98,6 +102,7 @@ def patch(synchronize: "Any") -> None:
 
     observe_lookups(synchronize.SemLock, "_make_methods", _on_make_methods, _created_hook)
     semlocks.set_user_route(_user_lookup)
+    semlocks.user_acquired = _user_acquired
     semlocks.route(codes.condition_wait, _condition_wait_lookup)
     semlocks.route(codes.condition_enter, _delegated_lookup)
 
@@ -121,9 +126,44 @@ def _is_user(frame: "Optional[FrameType]") -> bool:
     return frame is not None and kind_of(frame.f_code.co_filename) != INTERNAL
 
 
+class UserLock:
+    """A Lock, RLock, Semaphore or BoundedSemaphore the user may take (``semlocks.USER``)."""
+
+    __slots__ = ("id", "kind", "slot", "ref", "__weakref__")
+
+    def __init__(self, lock: "Any") -> None:
+        self.id = semlock_id(lock)
+        self.kind = kind_of_lock(lock)
+        self.slot = holders.slot_of(self.id)
+        self.ref = weakref.ref(lock, functools.partial(_drop, id(lock), semlocks.owned))
+
+
+def _drop(key: int, owned: "Dict[int, Any]", ref: "Any") -> None:
+    # A weak reference callback, possibly run while the interpreter shuts down and module
+    # globals are gone: it uses only its arguments and may not raise (that would print).
+    try:
+        found = owned.get(key)
+        if found is not None and getattr(found[0], "ref", None) is ref:
+            del owned[key]
+    except Exception:
+        pass
+
+
+def _follow(lock: "Any") -> None:
+    if id(lock) not in semlocks.owned:
+        semlocks.owned[id(lock)] = (UserLock(lock), semlocks.USER)
+
+
+def _user_acquired(owner: "UserLock") -> None:
+    holders.record(owner.slot)
+
+
 def _on_make_methods(lock: "Any", frame: "FrameType") -> None:
     if frame.f_code is not codes.semlock_init:
-        return  # __setstate__: a primitive arriving from another process
+        # __setstate__: a lock arriving from another process. If it is part of a queue, the
+        # queue's own registration replaces this one when the queue is rebuilt right after.
+        _follow(lock)
+        return
     above = frame.f_back
     while above is not None and above.f_code in codes.part_inits:
         above = above.f_back
@@ -147,6 +187,7 @@ def _on_make_methods(lock: "Any", frame: "FrameType") -> None:
         if event is not None and "_cond" in vars(event):  # the Event's _flag: its last part
             _announce("Event", lock, _outside(above.f_back), {})
     elif _is_user(above):
+        _follow(lock)
         fields: "Dict[str, Any]" = {}
         kind = kind_of_lock(lock)
         if kind in ("Semaphore", "BoundedSemaphore"):
@@ -201,24 +242,39 @@ def _user_lookup(op: int, lock: "Any", frame: "FrameType", identity: "Any" = Non
     except (NotImplementedError, OSError):
         return  # no sem_getvalue (macOS): waits are not timed
     holder = None
+    found = semlocks.owned.get(id(lock))
+    owner = found[0] if found is not None and found[1] == semlocks.USER else None
     try:
-        if semlock.maxvalue == 1 and semlock._count() > 0 and not semlock._is_mine():
-            holder = os.getpid()  # another thread of this process holds it
+        if semlock.maxvalue == 1 and semlock._count() > 0:
+            holder = os.getpid()  # this process holds it: another thread (or this one, deadlocked)
+        elif owner is not None:
+            known = holders.holder(owner.slot)
+            if known is not None and known[0] != os.getpid():
+                holder = known[0]
     except Exception:
         pass
     count = semlock._count()
+    mine = semlock._is_mine()
     started = time.monotonic()
     site = waits.site_of(frame)
     sync_id = semlock_id(identity if identity is not None else lock)
     sync_kind = kind or kind_of_lock(lock)
 
     def on_end(ended: float, how: int, value: "Any") -> None:
-        if how == waitclock.NOT_CALLED or ended - started < waits.threshold():
+        if how == waitclock.NOT_CALLED:
+            return
+        # ``with`` cannot time out; acquire() may (its return value is not seen): it got the lock if
+        # this process's count of it changed, or it is now this thread's (the count is per process).
+        acquired = how == waitclock.RETURNED and (op == semlocks.ENTER or semlock._count() != count or
+                                                  (not mine and semlock._is_mine()))
+        if acquired and owner is not None:
+            holders.record(owner.slot)
+        if ended - started < waits.threshold():
             return
         if how == waitclock.RAISED:
             outcome = waits.OUTCOME_INTERRUPTED
         else:
-            outcome = waits.OUTCOME_OK if semlock._count() != count else waits.OUTCOME_TIMEOUT
+            outcome = waits.OUTCOME_OK if acquired else waits.OUTCOME_TIMEOUT
         fields = {"sync": sync_id, "sync_kind": sync_kind, "op": "acquire"}
         fields.update(waits.wait_fields(started, ended, outcome, site))
         if holder is not None:

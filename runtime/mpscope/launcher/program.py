@@ -9,7 +9,7 @@ is not reordered) and the environment, plus:
 
 While the program runs the launcher ignores Ctrl-C (the terminal delivers it to
 the program too, which decides what it means) and forwards SIGTERM/SIGHUP.
-Ctrl-\ (SIGQUIT) is ignored too, or, with an ``on_quit`` callback, handled by it
+Ctrl-\\ (SIGQUIT) is ignored too, or, with an ``on_quit`` callback, handled by it
 (the launcher then prints every process's stacks: the program's processes
 dump theirs instead of dying, see ``mpscope/stacks.py``).
 """

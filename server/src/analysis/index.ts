@@ -1,6 +1,7 @@
 // The analysis layer's public surface: scopes, name resolution, main-guard recognition and
 // where processes start.
 
+export { AnalysisCache } from './analysisCache';
 export { argumentValue, bindArgument, leadingPositionals, type ArgumentLookup } from './arguments';
 export { CallableAnalysis, type CallableInfo } from './callables';
 export { ChildCode, type ChildFunction, type ChildRole } from './childCode';

@@ -79,7 +79,11 @@ export class ModuleAnalysis {
 
   /** Pools, executors, processes, queues… created in each body, followed along its control flow. */
   get lifecycles(): LifecycleAnalysis {
-    this.lifecycleAnalysis ??= new LifecycleAnalysis(this.scopes, this.resolver, this.source.text);
+    this.lifecycleAnalysis ??= new LifecycleAnalysis(this.scopes, this.resolver, {
+      text: this.source.text,
+      asNames: this.cache.asNames(this.source),
+      nextObjectId: () => this.cache.nextObjectId(),
+    });
     return this.lifecycleAnalysis;
   }
 }

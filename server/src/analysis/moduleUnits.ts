@@ -10,15 +10,26 @@
 import type { Statement } from '../parser';
 import type { Binding, Scope, ScopeOwner, StarImport } from './scopes';
 
+/**
+ * A set of names, gathered over the whole module, that some facts consult besides name
+ * resolution: the names of all defs (parameter flow examines only mentions of those), and the
+ * names of all classes together with every `as` name of the text (the lifecycle analysis's
+ * pre-selection of calls). When a name enters or leaves one of these sets, the facts that
+ * consult it are dropped from the units that mention the name.
+ */
+export type NameFilter = 'defined functions' | 'classes and as names';
+
 /** Identifies one kind of fact kept on units (`factKey<CallFacts>('calls')`). */
 export interface FactKey<T> {
   readonly name: string;
+  /** A name set (besides resolution) the fact depends on. */
+  readonly filter: NameFilter | undefined;
   /** Only carries the type. */
   readonly type?: T;
 }
 
-export function factKey<T>(name: string): FactKey<T> {
-  return { name };
+export function factKey<T>(name: string, filter?: NameFilter): FactKey<T> {
+  return { name, filter };
 }
 
 /** What building the scopes of one unit contributed to the module scope, so it can be replayed. */
@@ -56,6 +67,11 @@ export class ModuleUnit {
   /** Forgets the facts that depend on name resolution. */
   invalidate(): void {
     if (this.resolvedFacts.size > 0) this.resolvedFacts = new Map();
+  }
+
+  /** Forgets the facts that consult `filter`. */
+  forget(filter: NameFilter): void {
+    for (const key of this.resolvedFacts.keys()) if (key.filter === filter) this.resolvedFacts.delete(key);
   }
 }
 

@@ -41,7 +41,7 @@ interface UnitSites {
   readonly mentions: readonly UnitSite[];
 }
 
-const UNIT_SITES = factKey<UnitSites>('parameter sites');
+const UNIT_SITES = factKey<UnitSites>('parameter sites', 'defined functions');
 const DEFINED_FUNCTIONS = factKey<readonly string[]>('defined functions');
 
 export class ParameterFlow {

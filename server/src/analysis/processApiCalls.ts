@@ -67,6 +67,8 @@ export interface UnitCalls {
 }
 
 const UNIT_CALLS = factKey<UnitCalls>('process api calls');
+/** Selections of a unit's calls, by the set of names selected (see `query`). */
+const UNIT_QUERIES = factKey<Map<object, readonly ResolvedCall[]>>('call queries');
 
 /** The resolved calls of every unit that computed them, to find a call's callee without resolving it again. */
 const resolvedByCall = new WeakMap<CallExpression, ResolvedCall>();
@@ -118,9 +120,45 @@ export class ProcessApiCalls {
     return this.units.flatMap((unit) => unit.byMethod.get(name) ?? []);
   }
 
-  /** Calls whose callee resolves to the module member `qualifiedName` (`os.fork`), in source order. */
-  callsOf(qualifiedName: string): ResolvedCall[] {
-    return this.units.flatMap((unit) => unit.byQualifiedName.get(qualifiedName) ?? []);
+  /**
+   * Calls `receiver.name(...)` for any of `names`, in the order of `calls`; only those of `unit`
+   * when given. Keep the set: selections are kept on the units, by set.
+   */
+  callsOfAnyMethod(names: ReadonlySet<string>, unit?: ModuleUnit): ResolvedCall[] {
+    return this.query(names, unit, (facts) => {
+      let present = false;
+      for (const name of names) if (facts.byMethod.has(name)) present = true;
+      if (!present) return [];
+      return facts.calls.filter((resolved) => {
+        const callee = unparenthesize(resolved.call.callee);
+        return callee.kind === 'Attribute' && callee.name !== undefined && names.has(callee.name.name);
+      });
+    });
+  }
+
+  /** Calls whose callee resolves to one of the module members `qualifiedNames` (`os.fork`), in the order of `calls`. */
+  callsOfAny(qualifiedNames: ReadonlySet<string>): ResolvedCall[] {
+    return this.query(qualifiedNames, undefined, (facts) => {
+      let present = false;
+      for (const name of qualifiedNames) if (facts.byQualifiedName.has(name)) present = true;
+      if (!present) return [];
+      return facts.calls.filter((resolved) => resolved.callee?.kind === 'qualified' && qualifiedNames.has(resolved.callee.name));
+    });
+  }
+
+  /** The calls `select` picks from each unit (or from `only`), kept on the unit for the set `names`. */
+  private query(names: ReadonlySet<string>, only: ModuleUnit | undefined, select: (facts: UnitCalls) => ResolvedCall[]): ResolvedCall[] {
+    const found: ResolvedCall[] = [];
+    for (const unit of only ? [only] : this.scopes.units) {
+      const queries = unit.resolved(UNIT_QUERIES, () => new Map<object, readonly ResolvedCall[]>());
+      let selected = queries.get(names);
+      if (selected === undefined) {
+        selected = select(this.unitFacts(unit));
+        queries.set(names, selected);
+      }
+      for (const resolved of selected) found.push(resolved);
+    }
+    return found;
   }
 
   /** What the callee of `call` (evaluated in `scope`) resolves to: recorded while walking, else resolved now. */

@@ -29,16 +29,16 @@ export interface UnitVisits {
 const VISITS = factKey<UnitVisits>('scoped visits');
 
 export function walkWithScopes(scopes: ScopeTree, visitor: ScopedVisitor): void {
-  const { statement, call } = visitor;
-  for (const unit of scopes.units) {
-    const visits = unitVisits(unit, scopes);
-    const nodes = visits.nodes;
-    const nodeScopes = visits.scopes;
-    for (let index = 0; index < nodes.length; index++) {
-      const node = nodes[index];
-      if (node.kind === 'Call') call?.call(visitor, node, nodeScopes[index]);
-      else statement?.call(visitor, node, nodeScopes[index]);
-    }
+  for (const unit of scopes.units) walkUnit(unit, scopes, visitor);
+}
+
+/** `walkWithScopes` over one unit. */
+export function walkUnit(unit: ModuleUnit, scopes: ScopeTree, visitor: ScopedVisitor): void {
+  const { nodes, scopes: nodeScopes } = unitVisits(unit, scopes);
+  for (let index = 0; index < nodes.length; index++) {
+    const node = nodes[index];
+    if (node.kind === 'Call') visitor.call?.(node, nodeScopes[index]);
+    else visitor.statement?.(node, nodeScopes[index]);
   }
 }
 

@@ -216,6 +216,19 @@ export class ScopeTree {
   scopeOf(owner: ScopeOwner): Scope | undefined {
     return this.owned.get(owner);
   }
+
+  /** The unit whose top-level statement contains `offset` (the last one starting at or before it). */
+  unitAt(offset: number): ModuleUnit | undefined {
+    let low = 0;
+    let high = this.units.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.units[middle].statement.from <= offset) low = middle + 1;
+      else high = middle;
+    }
+    const unit = low > 0 ? this.units[low - 1] : undefined;
+    return unit !== undefined && offset <= unit.statement.to ? unit : undefined;
+  }
 }
 
 export function sameIdentity(a: ModuleIdentity | undefined, b: ModuleIdentity | undefined): boolean {

@@ -22,7 +22,7 @@ import {
   ShowMessageNotification,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
-import { ModuleAnalysis } from '../analysis';
+import type { ModuleAnalysis } from '../analysis';
 import { type ConfigError, PYPROJECT } from '../config';
 import { type Finding, lint, toRange } from '../engine';
 import { hoverAt } from '../hover/hover';
@@ -151,7 +151,7 @@ export class LanguageServer {
   }
 
   private lintNow(document: OpenDocument, settings: ServerSettings): LintResult {
-    const analysis = new ModuleAnalysis(document.source(), fileModuleIdentity(document.uri));
+    const analysis = document.analysis(fileModuleIdentity(document.uri));
     // Without file watching nothing says when a pyproject.toml changes: read them each time.
     if (!this.clientCanWatchFiles) this.configuration.rereadFiles();
     const { excluded, options } = this.configuration.optionsFor(document.uri, settings);
@@ -180,7 +180,7 @@ export class LanguageServer {
       if (document === undefined) return null;
       // With linting off there are no findings to explain, but the API documentation stays.
       const result = await this.currentResult(uri);
-      const analysis = result?.analysis ?? new ModuleAnalysis(document.source(), fileModuleIdentity(uri));
+      const analysis = result?.analysis ?? document.analysis(fileModuleIdentity(uri));
       const offset = analysis.source.lines.offsetAt(params.position);
       const hover = hoverAt(analysis, result?.findings ?? [], offset);
       if (hover === undefined) return null;

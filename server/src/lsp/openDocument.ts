@@ -1,13 +1,16 @@
-// One document the client has open: its text (kept in sync with incremental changes) and the
-// incremental parser that re-uses the previous tree for the unchanged parts.
+// One document the client has open: its text (kept in sync with incremental changes), the
+// incremental parser that re-uses the previous tree for the unchanged parts, and what the
+// analysis of the previous version keeps for the next (the facts of unchanged statements).
 
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { AnalysisCache, ModuleAnalysis, type ModuleIdentity } from '../analysis';
 import { IncrementalParser, type SourceFile } from '../parser';
 
 export class OpenDocument {
   private document: TextDocument;
   private readonly parser = new IncrementalParser();
+  private readonly analyses = new AnalysisCache();
 
   constructor(uri: string, languageId: string, version: number, text: string) {
     this.document = TextDocument.create(uri, languageId, version, text);
@@ -42,5 +45,10 @@ export class OpenDocument {
   /** The parsed current text (parsed at most once per version). */
   source(): SourceFile {
     return this.parser.parse(this.document.getText());
+  }
+
+  /** A fresh analysis of the current text, re-using what the analysis of earlier versions found where it still holds. */
+  analysis(identity: ModuleIdentity | undefined): ModuleAnalysis {
+    return new ModuleAnalysis(this.source(), identity, this.analyses);
   }
 }

@@ -4,6 +4,17 @@
 import type {
   ExceptionInfo,
   Hello,
+  ManagerCreated,
+  PipeBlocked,
+  PipeCounters,
+  PipeCreated,
+  QueueBlocked,
+  QueueCounters,
+  QueueCreated,
+  QueueLeftover,
+  SharedCreated,
+  SyncCreated,
+  SyncWait,
   PoolClosed,
   PoolCreated,
   PoolJoined,
@@ -161,4 +172,48 @@ export const blockedMainThread: ThreadStack = {
 
 export function stacks(pid: number, more: Overrides<Stacks> = {}): Stacks {
   return { v: 1, kind: 'stacks', t: 1020, pid, reporter: 'self', reason: 'request', threads: [blockedMainThread], ...more };
+}
+
+export function queueCreated(pid: number, queue: string, more: Overrides<QueueCreated> = {}): QueueCreated {
+  return { v: 1, kind: 'queue.created', t: 1001, pid, queue, queue_kind: 'Queue', maxsize: null, ...more };
+}
+
+export function queueCounters(pid: number, queue: string, puts: number, gets: number, more: Overrides<QueueCounters> = {}): QueueCounters {
+  return { v: 1, kind: 'queue.counters', t: 1005, pid, queue, puts, gets, ...more };
+}
+
+export function queueBlocked(pid: number, queue: string, more: Overrides<QueueBlocked> = {}): QueueBlocked {
+  return { v: 1, kind: 'queue.blocked', t: 1006, pid, queue, op: 'get', since: 1004, waited: 2, outcome: 'ok', ...more };
+}
+
+export function queueLeftover(pid: number, queue: string, backlog: number | null, buffered = 0): QueueLeftover {
+  return { v: 1, kind: 'queue.leftover', t: 1009, pid, queue, backlog, buffered };
+}
+
+export function pipeCreated(pid: number, pipe: string, ends: [string, string], more: Overrides<PipeCreated> = {}): PipeCreated {
+  return { v: 1, kind: 'pipe.created', t: 1001, pid, pipe, duplex: true, ends, ...more };
+}
+
+export function pipeCounters(pid: number, conn: string, sends: number, recvs: number): PipeCounters {
+  return { v: 1, kind: 'pipe.counters', t: 1005, pid, conn, sends, recvs };
+}
+
+export function pipeBlocked(pid: number, conn: string, more: Overrides<PipeBlocked> = {}): PipeBlocked {
+  return { v: 1, kind: 'pipe.blocked', t: 1006, pid, conn, op: 'recv', since: 1004, waited: 1.5, ...more };
+}
+
+export function syncCreated(pid: number, sync: string, more: Overrides<SyncCreated> = {}): SyncCreated {
+  return { v: 1, kind: 'sync.created', t: 1001, pid, sync, sync_kind: 'Lock', ...more };
+}
+
+export function syncWait(pid: number, sync: string, more: Overrides<SyncWait> = {}): SyncWait {
+  return { v: 1, kind: 'sync.wait', t: 1007, pid, sync, sync_kind: 'Lock', op: 'acquire', since: 1004, waited: 3, outcome: 'ok', ...more };
+}
+
+export function managerCreated(pid: number, manager: string, more: Overrides<ManagerCreated> = {}): ManagerCreated {
+  return { v: 1, kind: 'manager.created', t: 1001, pid, manager, class: 'multiprocessing.managers.SyncManager', ...more };
+}
+
+export function sharedCreated(pid: number, shared: string, more: Overrides<SharedCreated> = {}): SharedCreated {
+  return { v: 1, kind: 'shared.created', t: 1001, pid, shared, shared_kind: 'Value', ...more };
 }

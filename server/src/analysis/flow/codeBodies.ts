@@ -3,6 +3,7 @@
 // one of these.
 
 import type { Block, ClassDefinition, FunctionDefinition, Module } from '../../parser';
+import { factKey, type ModuleUnit } from '../moduleUnits';
 import type { Scope, ScopeTree } from '../scopes';
 
 export interface CodeBody {
@@ -12,18 +13,28 @@ export interface CodeBody {
   readonly scope: Scope;
 }
 
+const UNIT_BODIES = factKey<readonly CodeBody[]>('code bodies');
+
 /** Every body, outer before inner, in source order within each scope. */
 export function codeBodies(scopes: ScopeTree): CodeBody[] {
-  const bodies: CodeBody[] = [];
-  const visit = (scope: Scope): void => {
-    const owner = scope.owner;
-    if (scope.kind === 'module') bodies.push({ owner: owner as Module, block: (owner as Module).body, scope });
-    else if (scope.kind === 'function' || scope.kind === 'class') {
-      const definition = owner as FunctionDefinition | ClassDefinition;
-      bodies.push({ owner: definition, block: definition.body, scope });
-    }
-    for (const child of scope.children) visit(child);
-  };
-  visit(scopes.moduleScope);
+  const module = scopes.moduleScope.owner as Module;
+  const bodies: CodeBody[] = [{ owner: module, block: module.body, scope: scopes.moduleScope }];
+  for (const unit of scopes.units) bodies.push(...unitBodies(unit));
   return bodies;
+}
+
+/** The function and class bodies of one unit, outer before inner (the same objects every time). */
+export function unitBodies(unit: ModuleUnit): readonly CodeBody[] {
+  return unit.syntax(UNIT_BODIES, () => {
+    const bodies: CodeBody[] = [];
+    const visit = (scope: Scope): void => {
+      if (scope.kind === 'function' || scope.kind === 'class') {
+        const definition = scope.owner as FunctionDefinition | ClassDefinition;
+        bodies.push({ owner: definition, block: definition.body, scope });
+      }
+      for (const child of scope.children) visit(child);
+    };
+    for (const child of unit.scopes.children) visit(child);
+    return bodies;
+  });
 }

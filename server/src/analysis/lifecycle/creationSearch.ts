@@ -3,76 +3,98 @@
 
 import type { ClassDefinition, Expression } from '../../parser';
 import { unparenthesize } from '../../parser';
-import type { CodeBody } from '../flow';
+import { type CodeBody, unitBodies } from '../flow/codeBodies';
+import type { ModuleUnit } from '../moduleUnits';
 import type { Scope, ScopeTree } from '../scopes';
 import { TRACKED_CONSTRUCTORS } from './trackedApi';
 
+/**
+ * Where a unit's code may create tracked objects (see `CreationSearch.unitSelection`). Offsets
+ * count from the start of the unit's statement, which moves when text before it changes.
+ */
+export interface UnitSelection {
+  /** Candidate calls in the module's own code (the top-level statement outside its defs and classes). */
+  readonly module: readonly number[];
+  /** The unit's bodies with candidate calls in their own code, with the offsets of those calls. */
+  readonly bodies: ReadonlyMap<CodeBody, readonly number[]>;
+}
+
 export class CreationSearch {
   private readonly aliasCache = new Map<Scope, Map<string, boolean>>();
+  private readonly interesting: ReadonlySet<string>;
+  private readonly firsts = new Set<number>();
+  private readonly lengths = new Set<number>();
+  private readonly starImports: boolean;
 
+  /**
+   * `asNames`: every `as name` of the text (imports under another name anywhere, functions
+   * included: `from multiprocessing import Pool as P` inside a test; `with`/`except` targets
+   * too, harmlessly: this only narrows which calls are looked at closely).
+   */
   constructor(
     private readonly scopes: ScopeTree,
     private readonly text: string,
-  ) {}
+    asNames: ReadonlySet<string>,
+  ) {
+    const interesting = new Set<string>(CONSTRUCTOR_NAMES);
+    for (const name of scopes.moduleScope.bindings.keys()) interesting.add(name);
+    for (const unit of scopes.units) for (const body of unitBodies(unit)) if (body.scope.kind === 'class') interesting.add((body.owner as ClassDefinition).name.name);
+    for (const name of asNames) interesting.add(name);
+    this.interesting = interesting;
+    for (const name of interesting) {
+      this.firsts.add(name.charCodeAt(0));
+      this.lengths.add(name.length);
+    }
+    this.starImports = scopes.moduleScope.starImports.length > 0;
+  }
 
   /**
-   * The bodies whose own code may hold a creating call, with where those calls start. Found
-   * from the text, so that the rest of a large module is never walked: a constructor's name
-   * (`Pool`, `Queue`…), a module-level name or a class name, followed by `(`. A bare name must
-   * be bound (where the call is) by an import from multiprocessing/concurrent.futures, a class
-   * statement, or an assignment of one of those (`P = mp.Pool`, `ctx = mp.get_context()`); a
-   * dotted callee must end in a constructor's name and start with such a name or a call
-   * (`get_context().Pool(`) — so `self.Process(` in a test suite does not count. A body is
-   * selected when a match lies in its suite, and so is the body around it (decorators and
-   * defaults run there).
+   * The calls of one unit that may create a tracked object, found from its text, so that the
+   * rest of a large module is never walked: a constructor's name (`Pool`, `Queue`…), a
+   * module-level name or a class name, followed by `(`. A bare name must be bound (where the
+   * call is) by an import from multiprocessing/concurrent.futures, a class statement, or an
+   * assignment of one of those (`P = mp.Pool`, `ctx = mp.get_context()`); a dotted callee must
+   * end in a constructor's name and start with such a name or a call (`get_context().Pool(`)
+   * — so `self.Process(` in a test suite does not count. Each match belongs to the innermost
+   * body whose suite holds it (the module's own code when none of the unit's does).
    */
-  bodiesWithCandidateCalls(bodies: readonly CodeBody[]): Map<CodeBody, number[]> {
+  unitSelection(unit: ModuleUnit): UnitSelection {
+    const moduleOffsets: number[] = [];
     const selected = new Map<CodeBody, number[]>();
-    const select = (body: CodeBody, offset: number): void => {
-      const list = selected.get(body);
-      if (list === undefined) selected.set(body, [offset]);
-      else if (list[list.length - 1] !== offset) list.push(offset);
-    };
-    const interesting = new Set<string>(CONSTRUCTOR_NAMES);
-    for (const name of this.scopes.moduleScope.bindings.keys()) interesting.add(name);
-    for (const body of bodies) if (body.scope.kind === 'class') interesting.add((body.owner as ClassDefinition).name.name);
-    // Names imported under another name anywhere, functions included (`from multiprocessing
-    // import Pool as P` inside a test). Every `as name` in the text is taken (`with`/`except`
-    // targets too): this only narrows which calls are looked at closely.
-    for (const match of this.text.matchAll(AS_NAME)) interesting.add(match[1]);
-    const starImports = this.scopes.moduleScope.starImports.length > 0;
     const matches: { name: string; at: number; root: string | undefined }[] = [];
-    forEachCalledName(this.text, interesting, (name, at) => {
+    forEachCalledName(this.text, unit.statement.from, unit.statement.to, this.interesting, this.firsts, this.lengths, (name, at) => {
       const root = dottedRoot(this.text, at);
       if (root === undefined || CONSTRUCTOR_NAMES.has(name)) matches.push({ name, at, root });
     });
-    if (matches.length === 0) return selected;
+    if (matches.length === 0) return { module: moduleOffsets, bodies: selected };
     // Bodies nest like brackets; sweep the sorted matches with a stack of the open suites.
-    const parents = new Map<CodeBody, CodeBody | undefined>();
-    const ordered = [...bodies].sort((a, b) => a.block.from - b.block.from || b.block.to - a.block.to);
+    const ordered = [...unitBodies(unit)].sort((a, b) => a.block.from - b.block.from || b.block.to - a.block.to);
     const open: CodeBody[] = [];
     let next = 0;
     for (const { name, at, root } of matches) {
       while (next < ordered.length && ordered[next].block.from <= at) {
         const body = ordered[next++];
         while (open.length > 0 && open[open.length - 1].block.to < body.block.from) open.pop();
-        parents.set(body, open[open.length - 1]);
         open.push(body);
       }
       while (open.length > 0 && open[open.length - 1].block.to < at) open.pop();
-      const innermost = open[open.length - 1];
-      if (innermost === undefined) continue;
-      const scope = innermost.scope;
+      const innermost = open[open.length - 1] as CodeBody | undefined;
+      const scope = innermost?.scope ?? this.scopes.moduleScope;
       const accepted =
         root === undefined
-          ? this.aliasLike(name, scope, 0) || (starImports && CONSTRUCTOR_NAMES.has(name) && scope.lookup(name) === undefined)
+          ? this.aliasLike(name, scope, 0) || (this.starImports && CONSTRUCTOR_NAMES.has(name) && scope.lookup(name) === undefined)
           : root === ')' || this.aliasLike(root, scope, 0);
       if (!accepted) continue;
-      select(innermost, at);
-      const parent = parents.get(innermost);
-      if (parent) select(parent, at);
+      const relative = at - unit.statement.from;
+      if (innermost === undefined) {
+        if (moduleOffsets[moduleOffsets.length - 1] !== relative) moduleOffsets.push(relative);
+        continue;
+      }
+      const list = selected.get(innermost);
+      if (list === undefined) selected.set(innermost, [relative]);
+      else if (list[list.length - 1] !== relative) list.push(relative);
     }
-    return selected;
+    return { module: moduleOffsets, bodies: selected };
   }
 
   /**
@@ -136,9 +158,6 @@ function dottedRoot(text: string, at: number): string | undefined {
 const CONSTRUCTOR_NAMES: ReadonlySet<string> = new Set([...TRACKED_CONSTRUCTORS.keys()].map((name) => name.slice(name.lastIndexOf('.') + 1)));
 
 /** Modules whose members can create tracked objects. */
-/** `as name`, in imports (and `with`/`except`, harmlessly). */
-const AS_NAME = /\bas\s+([A-Za-z_][A-Za-z0-9_]*)/g;
-
 export const PROCESS_PACKAGES = /^(multiprocessing|concurrent)(\.|$)/;
 
 /** The first name of a dotted expression or call chain: `mp` for `mp.get_context("spawn").Pool`. */
@@ -154,20 +173,23 @@ function expressionRoot(expression: Expression): string | undefined {
 }
 
 /**
- * Calls `visit(name, offset)` for every identifier of `names` in `text` followed (after spaces)
- * by `(`. A hand-written scan (a regular expression over a large module costs several times
- * more); identifiers whose first character or length no name has are not even sliced.
+ * Calls `visit(name, offset)` for every identifier of `names` in `text` between `from` and `to`
+ * followed (after spaces) by `(`. A hand-written scan (a regular expression over a large module
+ * costs several times more); identifiers whose first character or length no name has are not
+ * even sliced.
  */
-function forEachCalledName(text: string, names: ReadonlySet<string>, visit: (name: string, at: number) => void): void {
-  const firsts = new Set<number>();
-  const lengths = new Set<number>();
-  for (const name of names) {
-    firsts.add(name.charCodeAt(0));
-    lengths.add(name.length);
-  }
+function forEachCalledName(
+  text: string,
+  from: number,
+  to: number,
+  names: ReadonlySet<string>,
+  firsts: ReadonlySet<number>,
+  lengths: ReadonlySet<number>,
+  visit: (name: string, at: number) => void,
+): void {
   const length = text.length;
-  let index = 0;
-  while (index < length) {
+  let index = from;
+  while (index < to) {
     const code = text.charCodeAt(index);
     if (!isIdentifierStart(code)) {
       index++;

@@ -11,34 +11,57 @@
 // uses the name, a method of `self` runs while `self.pool` is tracked), its phase becomes
 // `unknown`, which no rule reports on.
 
-import type { CallExpression, ClassDefinition, ExpressionStatement, FunctionDefinition, LambdaExpression } from '../../parser';
+import type { CallExpression, ClassDefinition, ExpressionStatement, FunctionDefinition, LambdaExpression, Module } from '../../parser';
 import { unparenthesize } from '../../parser';
-import { buildControlFlow, type CodeBody, codeBodies, solveForward, type Termination } from '../flow';
+import { buildControlFlow, type CodeBody, solveForward, type Termination } from '../flow';
+import { unitBodies } from '../flow/codeBodies';
+import { factKey } from '../moduleUnits';
 import type { Resolver } from '../resolver';
 import type { Scope, ScopeTree } from '../scopes';
 import { BodyEvaluator, type EvaluationContext } from './bodyEvaluator';
 import { containsOffset, forEachOwnCall } from './callSites';
 import { type ChildHandoff, handoffToChild, parametersPutInto } from './childHandoff';
-import { CreationSearch, PROCESS_PACKAGES } from './creationSearch';
+import { CreationSearch, PROCESS_PACKAGES, type UnitSelection } from './creationSearch';
 import { EMPTY_STATE, type FactState, joinStates, sameStates, type TrackedObject } from './lifecycleFacts';
 import { mergeCopies, type Observation } from './observations';
 import { ScopeNames } from './scopeNames';
 import { bindsAny, trackedCreation } from './trackedCreations';
 
+/** What the lifecycle analysis found in the bodies of one unit. */
+interface UnitLifecycles {
+  readonly observations: readonly Observation[];
+  readonly objects: readonly TrackedObject[];
+  readonly skipped: readonly CodeBody[];
+  readonly errors: readonly unknown[];
+}
+
+/** Where a unit's code may create tracked objects. */
+const UNIT_SELECTION = factKey<UnitSelection>('creation candidates', 'classes and as names');
+const UNIT_LIFECYCLES = factKey<UnitLifecycles>('lifecycles', 'classes and as names');
+
+/** Objects created where the code expects an error (see `createdWhereErrorExpected`). */
+const failingCreations = new WeakSet<TrackedObject>();
+
+export interface LifecycleInput {
+  /** The module's text: used to skip, cheaply, bodies that contain no call a creation could be. */
+  readonly text: string;
+  /** Every `as name` of the text (see CreationSearch). */
+  readonly asNames: ReadonlySet<string>;
+  /** Numbers each tracked object (unique among the objects of all versions that may meet). */
+  readonly nextObjectId: () => number;
+}
+
 export class LifecycleAnalysis implements EvaluationContext {
-  private computed: { observations: Observation[]; objects: TrackedObject[]; skipped: CodeBody[] } | undefined;
+  private computed: { observations: Observation[]; objects: TrackedObject[]; skipped: CodeBody[]; errors: unknown[] } | undefined;
   private readonly targets = new Map<TrackedObject, ChildHandoff | undefined>();
   private readonly puts = new Map<FunctionDefinition, Set<string>>();
   private readonly scopeNames = new ScopeNames();
-  private readonly failingCreations = new Set<TrackedObject>();
-  private readonly errors: unknown[] = [];
-  private readonly subclassMethods = new Map<string, boolean>();
+  private readonly subclassMethods = new Map<ClassDefinition, Map<string, boolean>>();
 
   constructor(
     readonly scopes: ScopeTree,
     readonly resolver: Resolver,
-    /** The module's text: used to skip, cheaply, bodies that contain no call a creation could be. */
-    private readonly text: string,
+    private readonly input: LifecycleInput,
   ) {}
 
   /** Every observation of every body, grouped by body, each group in flow order. */
@@ -53,8 +76,7 @@ export class LifecycleAnalysis implements EvaluationContext {
 
   /** Errors the analysis of a body ran into (a bug; the body is then skipped). Empty, always, in the tests. */
   get internalErrors(): readonly unknown[] {
-    this.run();
-    return this.errors;
+    return this.run().errors;
   }
 
   /** Bodies with creations whose flow was too large to analyse (nothing is reported for them). */
@@ -68,12 +90,12 @@ export class LifecycleAnalysis implements EvaluationContext {
    */
   createdWhereErrorExpected(object: TrackedObject): boolean {
     this.run();
-    return this.failingCreations.has(object);
+    return failingCreations.has(object);
   }
 
   /** @internal the evaluator records creations it sees inside error-expecting code. */
   noteCreationExpectingError(object: TrackedObject): void {
-    this.failingCreations.add(object);
+    failingCreations.add(object);
   }
 
   /** What `Process(target=…, args=…)` passes to its child, when the target is known. */
@@ -105,11 +127,15 @@ export class LifecycleAnalysis implements EvaluationContext {
 
   /** Whether a module-defined subclass defines `method` itself (so what it does is unknown). */
   subclassDefines(definition: ClassDefinition, method: string): boolean {
-    const key = `${definition.from}:${method}`;
-    let known = this.subclassMethods.get(key);
+    let methods = this.subclassMethods.get(definition);
+    if (methods === undefined) {
+      methods = new Map();
+      this.subclassMethods.set(definition, methods);
+    }
+    let known = methods.get(method);
     if (known === undefined) {
       known = bindsAny(definition, [method], this.resolver, new Set());
-      this.subclassMethods.set(key, known);
+      methods.set(method, known);
     }
     return known;
   }
@@ -120,33 +146,63 @@ export class LifecycleAnalysis implements EvaluationContext {
     return scope === undefined ? new Set() : this.scopeNames.namesReaching(scope, body.scope);
   }
 
-  private run(): { observations: Observation[]; objects: TrackedObject[]; skipped: CodeBody[] } {
+  /**
+   * The module's own code is analysed for each version; the bodies of each unit are analysed
+   * once and kept with the unit (they depend on names only, see AnalysisCache).
+   */
+  private run(): { observations: Observation[]; objects: TrackedObject[]; skipped: CodeBody[]; errors: unknown[] } {
     if (this.computed) return this.computed;
     const observations: Observation[] = [];
     const objects: TrackedObject[] = [];
     const skipped: CodeBody[] = [];
-    this.computed = { observations, objects, skipped };
+    const errors: unknown[] = [];
+    this.computed = { observations, objects, skipped, errors };
     // Every tracked constructor lives in `multiprocessing` or `concurrent.futures`: a module that
     // names neither (and is not part of them, reaching them by relative imports) creates nothing.
     const identity = this.scopes.identity?.name ?? '';
-    if (!/multiprocessing|concurrent/.test(this.text) && !PROCESS_PACKAGES.test(identity)) return this.computed;
-    const bodies = codeBodies(this.scopes);
-    const worthWalking = new CreationSearch(this.scopes, this.text).bodiesWithCandidateCalls(bodies);
-    for (const body of bodies) {
-      const offsets = worthWalking.get(body);
-      if (offsets === undefined) continue;
-      try {
-        const found = this.analyseBody(body, objects, offsets);
-        if (found === undefined) skipped.push(body);
-        else observations.push(...found);
-      } catch (error) {
-        // A bug here must not take the editor's other findings down: the body is left
-        // unanalysed (nothing reported for it) and the error kept for the tests to see.
-        this.errors.push(error);
-        skipped.push(body);
-      }
+    if (!/multiprocessing|concurrent/.test(this.input.text) && !PROCESS_PACKAGES.test(identity)) return this.computed;
+    const search = new CreationSearch(this.scopes, this.input.text, this.input.asNames);
+    const selections = this.scopes.units.map((unit) => unit.resolved(UNIT_SELECTION, () => search.unitSelection(unit)));
+    const moduleOffsets = selections.flatMap((selection, index) => absolute(selection.module, this.scopes.units[index].statement.from));
+    if (moduleOffsets.length > 0) {
+      const module = this.scopes.moduleScope.owner as Module;
+      const body: CodeBody = { owner: module, block: module.body, scope: this.scopes.moduleScope };
+      this.analyseInto(body, moduleOffsets, { observations, objects, skipped, errors });
     }
+    this.scopes.units.forEach((unit, index) => {
+      const found = unit.resolved(UNIT_LIFECYCLES, () => {
+        const results = { observations: [] as Observation[], objects: [] as TrackedObject[], skipped: [] as CodeBody[], errors: [] as unknown[] };
+        const selection = selections[index];
+        if (selection.bodies.size === 0) return results;
+        for (const body of unitBodies(unit)) {
+          const offsets = selection.bodies.get(body);
+          if (offsets !== undefined) this.analyseInto(body, absolute(offsets, unit.statement.from), results);
+        }
+        return results;
+      });
+      for (const observation of found.observations) observations.push(observation);
+      for (const object of found.objects) objects.push(object);
+      for (const body of found.skipped) skipped.push(body);
+      for (const error of found.errors) errors.push(error);
+    });
     return this.computed;
+  }
+
+  private analyseInto(
+    body: CodeBody,
+    offsets: readonly number[],
+    into: { observations: Observation[]; objects: TrackedObject[]; skipped: CodeBody[]; errors: unknown[] },
+  ): void {
+    try {
+      const found = this.analyseBody(body, into.objects, offsets);
+      if (found === undefined) into.skipped.push(body);
+      else for (const observation of found) into.observations.push(observation);
+    } catch (error) {
+      // A bug here must not take the editor's other findings down: the body is left
+      // unanalysed (nothing reported for it) and the error kept for the tests to see.
+      into.errors.push(error);
+      into.skipped.push(body);
+    }
   }
 
   /** The observations of one body; undefined when its flow is too large to analyse. */
@@ -199,7 +255,7 @@ export class LifecycleAnalysis implements EvaluationContext {
       const made: TrackedObject[] = [];
       for (let index = 0; index < (creation.pair ? 2 : 1); index++) {
         const object: TrackedObject = {
-          id: objects.length,
+          id: this.input.nextObjectId(),
           kind: creation.kind,
           site: call,
           className: creation.className,
@@ -239,4 +295,8 @@ export class LifecycleAnalysis implements EvaluationContext {
     if (resolved.name === 'os._exit' || resolved.name === 'os.abort') return 'abort';
     return undefined;
   }
+}
+
+function absolute(offsets: readonly number[], base: number): number[] {
+  return offsets.map((offset) => offset + base);
 }

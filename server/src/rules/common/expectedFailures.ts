@@ -6,17 +6,21 @@ import type { ModuleAnalysis } from '../../analysis';
 import type { Span } from '../../parser';
 import type { RuleContext } from '../rule';
 import { unparenthesize, walkStatements } from '../../parser';
+import { factKey } from '../../analysis/moduleUnits';
 
 const RAISES_CONTEXTS: ReadonlySet<string> = new Set(['assertRaises', 'assertRaisesRegex', 'assertRaisesRegexp', 'raises']);
 
-const cache = new WeakMap<ModuleAnalysis, readonly Span[]>();
+/** Per unit: the bodies of its `with` blocks that expect an exception. */
+const EXPECTING_BODIES = factKey<readonly Span[]>('bodies expecting failure');
 
 /** Whether `span` lies in the body of a `with` block that expects an exception. */
 export function expectsFailure(analysis: ModuleAnalysis, span: Span): boolean {
-  let bodies = cache.get(analysis);
-  if (bodies === undefined) {
+  // Such a body lies within one top-level statement, the one `span` starts in.
+  const unit = analysis.scopes.unitAt(span.from);
+  if (unit === undefined) return false;
+  const bodies = unit.syntax(EXPECTING_BODIES, () => {
     const found: Span[] = [];
-    walkStatements(analysis.source.module.body, (statement) => {
+    walkStatements({ from: unit.statement.from, to: unit.statement.to, statements: [unit.statement], inline: false, recovered: false }, (statement) => {
       if (statement.kind !== 'With') return;
       const expecting = statement.items.some((item) => {
         const context = unparenthesize(item.context);
@@ -27,9 +31,8 @@ export function expectsFailure(analysis: ModuleAnalysis, span: Span): boolean {
       });
       if (expecting) found.push(statement.body);
     });
-    bodies = found;
-    cache.set(analysis, bodies);
-  }
+    return found;
+  });
   return bodies.some((body) => span.from >= body.from && span.to <= body.to);
 }
 

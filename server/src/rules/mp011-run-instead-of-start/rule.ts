@@ -24,7 +24,7 @@ export const runInsteadOfStart: Rule = {
   check(ruleContext: RuleContext): void {
     const context = skippingExpectedFailures(ruleContext);
     const { analysis, source } = context;
-    for (const { call, scope } of analysis.processApi.calls) {
+    for (const { call, scope } of analysis.processApi.callsOfMethod('run')) {
       const callee = unparenthesize(call.callee);
       if (callee.kind !== 'Attribute' || callee.name?.name !== 'run' || call.args.length > 0) continue;
       const receiver = analysis.resolver.resolve(callee.object, scope);

@@ -10,6 +10,8 @@
 import type { CallExpression } from '../../parser';
 import { unparenthesize, walkStatements } from '../../parser';
 import { ASYNC_SUBMIT_METHODS } from '../../analysis/lifecycle';
+import { factKey } from '../../analysis/moduleUnits';
+import type { ModuleAnalysis } from '../../analysis';
 import type { Rule, RuleContext } from '../rule';
 import { snippet } from '../common/describe';
 import { errorExpected } from '../common/lifecycleFindings';
@@ -40,9 +42,8 @@ export const asyncResultIgnored: Rule = {
       }
       receivers.set(observation.call, kind);
     }
-    const discarded = discardedCalls(context);
     for (const submission of analysis.processApi.submissions) {
-      if (!ASYNC_SUBMIT_METHODS.has(submission.method) || !discarded.has(submission.call) || refused.has(submission.call)) continue;
+      if (!ASYNC_SUBMIT_METHODS.has(submission.method) || !isDiscarded(analysis, submission.call) || refused.has(submission.call)) continue;
       if ((submission.method === 'submit') === (submission.api === 'executor')) receivers.set(submission.call, submission.api);
     }
     for (const [call, kind] of [...receivers].sort((a, b) => a[0].from - b[0].from)) {
@@ -61,13 +62,21 @@ export const asyncResultIgnored: Rule = {
   },
 };
 
-/** Calls that are a whole expression statement (their value is dropped). */
-function discardedCalls(context: RuleContext): Set<CallExpression> {
-  const found = new Set<CallExpression>();
-  walkStatements(context.source.module.body, (statement) => {
-    if (statement.kind !== 'Expression') return;
-    const value = unparenthesize(statement.value);
-    if (value.kind === 'Call') found.add(value);
-  });
-  return found;
+/** Calls that are a whole expression statement (their value is dropped), per unit. */
+const DISCARDED_CALLS = factKey<ReadonlySet<CallExpression>>('discarded calls');
+
+function isDiscarded(analysis: ModuleAnalysis, call: CallExpression): boolean {
+  const unit = analysis.scopes.unitAt(call.from);
+  if (unit === undefined) return false;
+  return unit
+    .syntax(DISCARDED_CALLS, () => {
+      const found = new Set<CallExpression>();
+      walkStatements({ from: unit.statement.from, to: unit.statement.to, statements: [unit.statement], inline: false, recovered: false }, (statement) => {
+        if (statement.kind !== 'Expression') return;
+        const value = unparenthesize(statement.value);
+        if (value.kind === 'Call') found.add(value);
+      });
+      return found;
+    })
+    .has(call);
 }

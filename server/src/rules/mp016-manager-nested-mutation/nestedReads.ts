@@ -8,9 +8,11 @@
 // left alone: there `d[k]` is a proxy too, and changing it works.
 
 import type { ModuleAnalysis, Scope } from '../../analysis';
-import { walkWithScopes } from '../../analysis';
+import { factKey, type ModuleUnit } from '../../analysis/moduleUnits';
+import { walkUnit } from '../../analysis/scopedWalk';
+import type { ScopeTree } from '../../analysis/scopes';
 import { CONTAINER_MUTATORS, MANAGER_PROXY_METHODS } from '../../analysis/stdlib/objectApi';
-import type { CallExpression, Expression, Statement } from '../../parser';
+import type { AttributeExpression, CallExpression, Expression, Statement, SubscriptExpression } from '../../parser';
 import { unparenthesize } from '../../parser';
 
 export interface NestedRead {
@@ -48,37 +50,80 @@ export function findNestedMutations(analysis: ModuleAnalysis): NestedMutation[] 
     const read = readOfCopy(analysis, expression, scope);
     return read === undefined || holdsProxies.has(read.origin) ? undefined : read.nested;
   };
-  let current: { statement: Statement; scope: Scope } | undefined;
-  walkWithScopes(analysis.scopes, {
-    statement: (statement, scope) => {
-      current = { statement, scope };
-      const targets = assignedTargets(statement);
-      for (const target of targets) {
-        const node = unparenthesize(target.expression);
-        if (node.kind !== 'Subscript' && node.kind !== 'Attribute') continue;
+  for (const unit of analysis.scopes.units) {
+    for (const candidate of unit.syntax(MUTATION_CANDIDATES, () => mutationCandidates(unit, analysis.scopes))) {
+      if (candidate.kind === 'target') {
+        const { node, how, statement, scope } = candidate;
         const nested = nestedRead(node.object, scope);
         if (nested === undefined) continue;
-        const change =
-          target.how === 'del' ? 'del' : node.kind === 'Subscript' ? `[…] ${target.how}` : `.${node.name?.name ?? ''} ${target.how}`;
+        const change = how === 'del' ? 'del' : node.kind === 'Subscript' ? `[…] ${how}` : `.${node.name?.name ?? ''} ${how}`;
         found.push({ node, nested, statement, scope, inStatementScope: true, change });
+      } else {
+        const { call, method, statement, statementScope, scope } = candidate;
+        const nested = nestedRead((unparenthesize(call.callee) as AttributeExpression).object, scope);
+        if (nested === undefined) continue;
+        found.push({ node: call, nested, statement, scope, inStatementScope: scope === statementScope, change: `.${method}(…)` });
+      }
+    }
+  }
+  return found.sort((a, b) => a.node.from - b.node.from);
+}
+
+/** Where a unit may change a value read from a proxy, in the order of a walk over it. */
+type MutationCandidate =
+  | {
+      readonly kind: 'target';
+      readonly node: SubscriptExpression | AttributeExpression;
+      readonly how: Target['how'];
+      readonly statement: Statement;
+      readonly scope: Scope;
+    }
+  | {
+      readonly kind: 'call';
+      readonly call: CallExpression;
+      readonly method: string;
+      /** The statement the call is in, and that statement's scope. */
+      readonly statement: Statement;
+      readonly statementScope: Scope;
+      readonly scope: Scope;
+    };
+
+const MUTATION_CANDIDATES = factKey<readonly MutationCandidate[]>('nested mutation candidates');
+
+function mutationCandidates(unit: ModuleUnit, scopes: ScopeTree): MutationCandidate[] {
+  const found: MutationCandidate[] = [];
+  let current: { statement: Statement; scope: Scope } | undefined;
+  walkUnit(unit, scopes, {
+    statement: (statement, scope) => {
+      current = { statement, scope };
+      for (const target of assignedTargets(statement)) {
+        const node = unparenthesize(target.expression);
+        if (node.kind === 'Subscript' || node.kind === 'Attribute') found.push({ kind: 'target', node, how: target.how, statement, scope });
       }
     },
     call: (call: CallExpression, scope) => {
       const callee = unparenthesize(call.callee);
-      if (callee.kind !== 'Attribute' || callee.name === undefined || !CONTAINER_MUTATORS.has(callee.name.name)) return;
-      const nested = nestedRead(callee.object, scope);
-      if (nested === undefined || current === undefined) return;
-      found.push({
-        node: call,
-        nested,
-        statement: current.statement,
-        scope,
-        inStatementScope: scope === current.scope,
-        change: `.${callee.name.name}(…)`,
-      });
+      if (callee.kind !== 'Attribute' || callee.name === undefined || !CONTAINER_MUTATORS.has(callee.name.name) || current === undefined) return;
+      found.push({ kind: 'call', call, method: callee.name.name, statement: current.statement, statementScope: current.scope, scope });
     },
   });
-  return found.sort((a, b) => a.node.from - b.node.from);
+  return found;
+}
+
+/** `container[key] = value` / `container.name = value` in a unit: the container and the stored value. */
+const STORES = factKey<readonly { readonly container: Expression; readonly value: Expression; readonly scope: Scope }[]>('stores into items');
+
+function stores(unit: ModuleUnit, scopes: ScopeTree): { container: Expression; value: Expression; scope: Scope }[] {
+  const found: { container: Expression; value: Expression; scope: Scope }[] = [];
+  walkUnit(unit, scopes, {
+    statement: (statement, scope) => {
+      if (statement.kind !== 'Assign' || statement.value === undefined) return;
+      for (const target of statement.targets.flatMap(flatten)) {
+        if (target.kind === 'Subscript' || target.kind === 'Attribute') found.push({ container: target.object, value: statement.value, scope });
+      }
+    },
+  });
+  return found;
 }
 
 interface Target {
@@ -146,20 +191,29 @@ const CONTAINER_PROXIES: ReadonlySet<string> = new Set(['dict', 'list', 'Namespa
 
 interface ProxyCreation {
   readonly call: CallExpression;
+  readonly scope: Scope;
   readonly type: string;
 }
 
 /** `manager.dict()`, `manager.list(...)`… calls in the module. */
 function proxyCreations(analysis: ModuleAnalysis): ProxyCreation[] {
   const found: ProxyCreation[] = [];
-  for (const { call, scope } of analysis.processApi.calls) {
-    const callee = unparenthesize(call.callee);
-    if (callee.kind !== 'Attribute' || callee.name === undefined || !MANAGER_PROXY_METHODS.has(callee.name.name)) continue;
-    const held = analysis.objects.classify(call, scope);
-    if (held?.kind === 'manager-proxy') found.push({ call, type: held.type });
+  for (const unit of analysis.scopes.units) {
+    // What a call makes depends on names only (not on what parameters receive): kept per unit.
+    const made = unit.resolved(PROXY_CREATIONS, () => {
+      const proxies: ProxyCreation[] = [];
+      for (const { call, scope } of analysis.processApi.callsOfAnyMethod(MANAGER_PROXY_METHODS, unit)) {
+        const held = analysis.objects.classify(call, scope);
+        if (held?.kind === 'manager-proxy') proxies.push({ call, scope, type: held.type });
+      }
+      return proxies;
+    });
+    for (const creation of made) found.push(creation);
   }
   return found;
 }
+
+const PROXY_CREATIONS = factKey<readonly ProxyCreation[]>('manager proxies made');
 
 /** Creation sites of proxies that some code fills with other proxies. */
 function proxiesStoringProxies(analysis: ModuleAnalysis, creations: readonly ProxyCreation[]): Set<Expression> {
@@ -171,25 +225,16 @@ function proxiesStoringProxies(analysis: ModuleAnalysis, creations: readonly Pro
     if (held?.kind !== 'manager-proxy') return;
     if (values.some((value) => isProxy(value, scope))) found.add(held.origin.expression);
   };
-  const scopes = new Map(analysis.processApi.calls.map((resolved) => [resolved.call, resolved.scope]));
   // A proxy created with proxies inside: `manager.dict({"a": manager.list()})`.
   for (const creation of creations) {
-    const scope = scopes.get(creation.call);
-    if (scope && creation.call.args.some((argument) => isProxy(argument.value, scope))) found.add(creation.call);
+    if (creation.call.args.some((argument) => isProxy(argument.value, creation.scope))) found.add(creation.call);
   }
-  walkWithScopes(analysis.scopes, {
-    statement: (statement, scope) => {
-      if (statement.kind !== 'Assign' || statement.value === undefined) return;
-      for (const target of statement.targets.flatMap(flatten)) {
-        if (target.kind === 'Subscript' || target.kind === 'Attribute') store(target.object, [statement.value], scope);
-      }
-    },
-  });
-  for (const { call, scope } of analysis.processApi.calls) {
-    const callee = unparenthesize(call.callee);
-    if (callee.kind === 'Attribute' && callee.name !== undefined && CONTAINER_MUTATORS.has(callee.name.name)) {
-      store(callee.object, call.args.map((argument) => argument.value), scope);
-    }
+  for (const unit of analysis.scopes.units) {
+    for (const { container, value, scope } of unit.syntax(STORES, () => stores(unit, analysis.scopes))) store(container, [value], scope);
+  }
+  for (const { call, scope } of analysis.processApi.callsOfAnyMethod(CONTAINER_MUTATORS)) {
+    const callee = unparenthesize(call.callee) as AttributeExpression;
+    store(callee.object, call.args.map((argument) => argument.value), scope);
   }
   return found;
 }

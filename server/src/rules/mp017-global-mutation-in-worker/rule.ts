@@ -56,6 +56,28 @@ interface ContainerMutation {
 function mutatedModuleContainers(analysis: ModuleAnalysis, definition: FunctionDefinition): ContainerMutation[] {
   const scope = analysis.scopes.scopeOf(definition);
   if (scope === undefined) return [];
+  let changes = containerChanges.get(definition);
+  if (changes === undefined) {
+    changes = findContainerChanges(definition);
+    containerChanges.set(definition, changes);
+  }
+  const { candidates, lookedUp } = changes;
+  return candidates
+    .filter((candidate) => !(candidate.keyed && lookedUp.has(candidate.container.name)))
+    .filter((candidate) => isModuleContainer(analysis, candidate.container, scope))
+    .map(({ node, container }) => ({ node, name: container.name }));
+}
+
+interface ContainerChanges {
+  readonly candidates: readonly { readonly node: Expression; readonly container: NameExpression; readonly keyed: boolean }[];
+  /** Names the function looks keys up in (`key in cache`, `cache.get(key)`). */
+  readonly lookedUp: ReadonlySet<string>;
+}
+
+/** What a function's own code does to containers named by a plain name (depends on its syntax only). */
+const containerChanges = new WeakMap<FunctionDefinition, ContainerChanges>();
+
+function findContainerChanges(definition: FunctionDefinition): ContainerChanges {
   const candidates: { node: Expression; container: NameExpression; keyed: boolean }[] = [];
   const lookedUp = new Set<string>();
   const visitExpression = (root: Expression): void => {
@@ -97,10 +119,7 @@ function mutatedModuleContainers(analysis: ModuleAnalysis, definition: FunctionD
     }
   };
   visitBlock(definition.body);
-  return candidates
-    .filter((candidate) => !(candidate.keyed && lookedUp.has(candidate.container.name)))
-    .filter((candidate) => isModuleContainer(analysis, candidate.container, scope))
-    .map(({ node, container }) => ({ node, name: container.name }));
+  return { candidates, lookedUp };
 }
 
 function isModuleContainer(analysis: ModuleAnalysis, container: NameExpression, scope: Scope): boolean {

@@ -17,6 +17,8 @@ import { snippet } from '../common/describe';
 
 const FORK_CALLS: ReadonlySet<string> = new Set(['os.fork', 'os.forkpty']);
 
+const FORK_CALLS_AND_METHOD_CHOICES: ReadonlySet<string> = new Set([...FORK_CALLS, 'multiprocessing.get_context', 'multiprocessing.set_start_method']);
+
 export const forkUnsafe: Rule = {
   meta: {
     code: 'MP019',
@@ -27,7 +29,7 @@ export const forkUnsafe: Rule = {
   check(ruleContext: RuleContext): void {
     const context = skippingExpectedFailures(ruleContext);
     const { analysis, source } = context;
-    for (const { call, callee } of analysis.processApi.calls) {
+    for (const { call, callee } of analysis.processApi.callsOfAny(FORK_CALLS_AND_METHOD_CHOICES)) {
       if (callee?.kind !== 'qualified') continue;
       if (FORK_CALLS.has(callee.name)) {
         context.report({
