@@ -8,7 +8,7 @@ if __name__ == "__main__":
         sys.exit("os.fork() is not available on this platform")
     pid = os.fork()
     if pid == 0:
-        print("forked child", os.getpid(), flush=True)
+        print("the forked child runs", flush=True)
         os._exit(3)
     _, status = os.waitpid(pid, 0)
     print("child exit code:", os.WEXITSTATUS(status))

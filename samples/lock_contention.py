@@ -10,7 +10,6 @@ def work(name, lock, rounds):
         with lock:
             time.sleep(1.2)  # holds the lock; the other worker waits
         time.sleep(0.05)
-    print(name, "done", flush=True)
 
 
 if __name__ == "__main__":
@@ -21,3 +20,4 @@ if __name__ == "__main__":
         worker.start()
     for worker in workers:
         worker.join()
+    print("exit codes:", [worker.exitcode for worker in workers])

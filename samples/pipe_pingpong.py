@@ -5,7 +5,8 @@ import sys
 import time
 
 
-def echo(connection):
+def echo(connection, ready):
+    ready.set()
     while True:
         message = connection.recv()  # the first one waits for the parent
         if message is None:
@@ -16,8 +17,10 @@ def echo(connection):
 if __name__ == "__main__":
     context = multiprocessing.get_context(sys.argv[1] if len(sys.argv) > 1 else None)
     mine, theirs = context.Pipe()
-    child = context.Process(target=echo, args=(theirs,))
+    ready = context.Event()
+    child = context.Process(target=echo, args=(theirs, ready))
     child.start()
+    ready.wait()
     time.sleep(1.5)
     answers = []
     for number in range(5):

@@ -10,8 +10,9 @@ def produce(items, count):
         items.put(number)
 
 
-def consume(items, count):
-    first = items.get()  # waits until the producer has started
+def consume(items, count, ready):
+    ready.set()
+    first = items.get()  # waits: the producer starts later
     for _ in range(count - 1):
         items.get()
         time.sleep(0.01)  # slower than the producer: the backlog grows
@@ -21,8 +22,10 @@ def consume(items, count):
 if __name__ == "__main__":
     context = multiprocessing.get_context(sys.argv[1] if len(sys.argv) > 1 else None)
     items = context.Queue()
-    consumer = context.Process(target=consume, args=(items, 50))
+    ready = context.Event()
+    consumer = context.Process(target=consume, args=(items, 50, ready))
     consumer.start()
+    ready.wait()
     time.sleep(1.5)  # the consumer's first get waits this long
     producer = context.Process(target=produce, args=(items, 60))
     producer.start()

@@ -87,8 +87,13 @@ def _inheriting_a_process() -> bool:
 
 
 def _run_by_forkserver() -> bool:
-    orig_argv = getattr(sys, "orig_argv", None)  # 3.10+
-    return isinstance(orig_argv, list) and any("multiprocessing.forkserver" in a for a in orig_argv if isinstance(a, str))
+    """A forkserver child runs below the forkserver's ``main`` (its frames survive the fork)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_globals.get("__name__") == "multiprocessing.forkserver":
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
 
 
 def _may_be_multiprocessing_helper(argv: "List[str]") -> bool:

@@ -46,15 +46,89 @@ def parse_options(text: "Optional[str]") -> Options:
     """Options from the variable's text; anything malformed means the defaults."""
     if not text:
         return Options()
-    try:
-        import json  # only when the variable is set: json costs ~5 ms to import
+    data = parse_flat_object(text)
+    if data is None:
+        try:
+            import json  # only for what the small parser does not read: json costs 5-10 ms to import
 
-        data = json.loads(text)
-    except Exception:
-        return Options()
+            data = json.loads(text)
+        except Exception:
+            return Options()
     if not isinstance(data, dict):
         return Options()
     return options_from(data)
+
+
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+def parse_flat_object(text: str) -> "Optional[Dict[str, Any]]":
+    """A JSON object whose values are strings, numbers, true, false or null; None for anything else.
+
+    The launcher sets MPSCOPE_OPTIONS for every process of the program, and
+    ``import json`` (which pulls in ``re``) would cost each of them 5-10 ms at
+    start-up; ``_json.scanstring`` is the C string decoder json itself uses.
+    """
+    try:
+        from _json import scanstring
+    except ImportError:  # pragma: no cover - every CPython build has _json
+        return None
+    result: "Dict[str, Any]" = {}
+    end = len(text)
+    index = _skip(text, 0)
+    if index >= end or text[index] != "{":
+        return None
+    index = _skip(text, index + 1)
+    if index < end and text[index] == "}":
+        return result if _skip(text, index + 1) == end else None
+    while True:
+        if index >= end or text[index] != '"':
+            return None
+        try:
+            key, index = scanstring(text, index + 1, True)
+        except ValueError:
+            return None
+        index = _skip(text, index)
+        if index >= end or text[index] != ":":
+            return None
+        index = _skip(text, index + 1)
+        if index >= end:
+            return None
+        value: "Any"
+        if text[index] == '"':
+            try:
+                value, index = scanstring(text, index + 1, True)
+            except ValueError:
+                return None
+        else:
+            stop = index
+            while stop < end and text[stop] not in ",} \t\r\n":
+                stop += 1
+            token = text[index:stop]
+            if token in _LITERALS:
+                value = _LITERALS[token]
+            elif not token or token.strip("0123456789+-.eE"):
+                return None
+            else:
+                try:
+                    value = int(token) if token.lstrip("-").isdigit() else float(token)
+                except ValueError:
+                    return None  # an array, a nested object: leave it to json
+            index = stop
+        result[key] = value
+        index = _skip(text, index)
+        if index < end and text[index] == ",":
+            index = _skip(text, index + 1)
+            continue
+        if index < end and text[index] == "}":
+            return result if _skip(text, index + 1) == end else None
+        return None
+
+
+def _skip(text: str, index: int) -> int:
+    while index < len(text) and text[index] in " \t\r\n":
+        index += 1
+    return index
 
 
 def options_from(data: "Dict[str, Any]") -> Options:

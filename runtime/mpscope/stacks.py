@@ -44,6 +44,7 @@ from mpscope.options import VIA_REQUEST, VIA_SIGNAL
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from types import FrameType
     from typing import Any, Dict, List, Optional
 
     from mpscope.options import Options
@@ -61,11 +62,17 @@ def dump_file_name(directory: str, pid: int) -> str:
     return os.path.join(directory, "stacks-%d.txt" % pid)
 
 
-def _default_disposition(signum: int) -> bool:
-    import signal
+def _signal_module() -> "Any":
+    # _signal, not signal: the latter imports enum, several milliseconds at every process start.
+    import _signal  # type: ignore[import]
 
+    return _signal
+
+
+def _default_disposition(signum: int) -> bool:
+    _signal = _signal_module()
     try:
-        return signal.getsignal(signum) == signal.SIG_DFL
+        return bool(_signal.getsignal(signum) == _signal.SIG_DFL)
     except (ValueError, OSError):
         return False
 
@@ -80,20 +87,18 @@ class SignalDumps:
         self.path: "Optional[str]" = None
         self.fd = -1
         self.signals: "List[int]" = []
-        import signal
-
+        _signal = _signal_module()
         wanted = [REQUEST_SIGNAL] + ([QUIT_SIGNAL] if on_sigquit else [])
         for name in wanted:
-            number = getattr(signal, name, None)
+            number = getattr(_signal, name, None)
             if number is not None and _default_disposition(number):
                 self.signals.append(number)
-        self.quit = on_sigquit and getattr(signal, QUIT_SIGNAL, None) in self.signals
+        self.quit = on_sigquit and getattr(_signal, QUIT_SIGNAL, None) in self.signals
 
     def start(self) -> bool:
         """Open this process's file and register the handlers; False when nothing could be set up."""
-        import signal
-
-        if getattr(signal, REQUEST_SIGNAL, None) not in self.signals:
+        _signal = _signal_module()
+        if getattr(_signal, REQUEST_SIGNAL, None) not in self.signals:
             return False  # the request signal is not ours to take: no dumps at all
         return self._register(os.getpid())
 
@@ -237,9 +242,9 @@ def snapshot(skip_ident: "Optional[int]" = None) -> "Dict[str, Any]":
     main_ident: "Optional[int]" = None
     if threading is not None:
         try:
-            for thread in list(getattr(threading, "_active", {}).values()):
-                if thread.ident is not None:
-                    names[thread.ident] = str(thread.name)
+            for known in list(getattr(threading, "_active", {}).values()):
+                if known.ident is not None:
+                    names[known.ident] = str(known.name)
             main_ident = threading.main_thread().ident
         except Exception:
             pass
@@ -257,7 +262,7 @@ def snapshot(skip_ident: "Optional[int]" = None) -> "Dict[str, Any]":
             thread["name"] = clip(names[ident], ev.MAX_NAME)
         if ident == main_ident:
             thread["main"] = True
-        frame = frames[ident]
+        frame: "Optional[FrameType]" = frames[ident]
         while frame is not None:
             if len(thread["frames"]) >= MAX_FRAMES:
                 thread["frames_truncated"] = True

@@ -79,7 +79,7 @@ def until_c_call_ends(frame: "FrameType", match: "Callable[[Any, Any], bool]", o
     If ``frame`` returns first (the call was never made), ``on_end`` gets NOT_CALLED.
     False when nothing could be installed.
     """
-    return _backend.start(Watch(C_CALL, frame, frame.f_code, match, on_end))
+    return bool(_backend.start(Watch(C_CALL, frame, frame.f_code, match, on_end)))
 
 
 def until_returns(code: "CodeType", on_end: "OnEnd") -> bool:
@@ -89,7 +89,7 @@ def until_returns(code: "CodeType", on_end: "OnEnd") -> bool:
     local unwind event): the watch is dropped by the next one. With a profile
     function it is seen as a return of None.
     """
-    return _backend.start(Watch(PY_RETURN, None, code, None, on_end))
+    return bool(_backend.start(Watch(PY_RETURN, None, code, None, on_end)))
 
 
 def cancel() -> None:

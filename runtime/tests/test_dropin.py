@@ -98,12 +98,11 @@ class DropInTest(unittest.TestCase):
 
                     def settled(c: EventCollector) -> bool:
                         events = c._unlocked_events()
-                        started = [e["child_pid"] for e in of_kind(events, "process.started")]
-                        workers = [h for h in hellos(events) if h["role"] == "pool-worker"]
-                        return (bool(hellos(events, role="main")) and len(started) >= 3 and
-                                all("parent" in exits_of(events, pid) for pid in started
-                                    if not hellos(events, pid=pid) or hellos(events, pid=pid)[0]["role"] in
-                                    ("process", "pool-worker")) and len(workers) >= 1
+                        roles = {e["proc"]: e["role"] for e in of_kind(events, "process.created")}
+                        ours = [e["child_pid"] for e in of_kind(events, "process.started")
+                                if roles.get(e["proc"]) in ("process", "pool-worker")]
+                        return (len(ours) == 3 and all("parent" in exits_of(events, pid) for pid in ours)
+                                and bool(hellos(events, role="pool-worker")) and bool(hellos(events, role="process"))
                                 and all(s.closed for s in c.streams))
 
                     collector.wait_for(settled, "the run's events")
@@ -117,6 +116,10 @@ class DropInTest(unittest.TestCase):
                     self.assertEqual(created[0]["target"], "__main__.put")
                     self.assertEqual(created[0]["site"]["file"], self.path)
                     self.assertEqual(len(of_kind(events, "process.created", role="pool-worker")), 2)
+                    child = hellos(events, role="process")
+                    self.assertEqual(len(child), 1)
+                    if method != "fork":
+                        self.assertEqual(child[0]["start_method"], method)
 
 
 if __name__ == "__main__":

@@ -67,7 +67,7 @@ class StderrLines:
 def wait_until_hooked(pgid: int) -> None:
     """Until every process of the group but the launcher has mpscope's handlers (Linux: /proc).
 
-    A process that Ctrl-\ reaches while it is still starting up, before its
+    A process that Ctrl-\\ reaches while it is still starting up, before its
     hooks are installed, ends as it would without mpscope; the test waits
     that moment out.
     """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import signal
@@ -234,6 +235,32 @@ class SummaryAndOutputTest(LauncherCase):
         self.assertIn(b"lost (no exit status)", result.stderr)
 
 
+class JsonAndColorTest(LauncherCase):
+    def test_json_summary_on_stderr_instead_of_the_tree(self) -> None:
+        method = START_METHODS[0]
+        plain = run([sample("exit_codes.py"), method], clean_env())
+        result = run(LAUNCH + ["--json", sample("exit_codes.py"), method], launcher_env())
+        self.assertEqual((result.stdout, result.returncode), (plain.stdout, plain.returncode))
+        self.assertTrue(result.stderr.startswith(plain.stderr))
+        document = json.loads(result.stderr[len(plain.stderr):])
+        self.assertEqual(document["program"]["exitcode"], 0)
+        self.assertEqual(document["program"]["command"], [sample("exit_codes.py"), method])
+        names = {p["name"]: p for p in document["processes"] if p["role"] == "process"}
+        self.assertEqual({n: p["exit"]["exitcode"] for n, p in names.items()},
+                         {"finishes": 0, "exits-3": 3, "crashes": 1, "terminated": -15})
+        self.assertEqual(names["crashes"]["exit"]["exception"]["message"], "bad input")
+        self.assertNotIn(b"mpscope: ", result.stderr[len(plain.stderr):])
+
+    def test_colors(self) -> None:
+        path = sample("crashing_child.py")
+        method = START_METHODS[0]
+        always = run(LAUNCH + ["--color", "always", path, method], launcher_env())
+        self.assertIn(b"\033[31mexit 1", always.stderr)
+        # Not a terminal (a pipe): no colors; NO_COLOR wins over a terminal too (checked in test_summary).
+        auto = run(LAUNCH + [path, method], launcher_env())
+        self.assertNotIn(b"\033[", auto.stderr)
+
+
 class ExtensionModeTest(LauncherCase):
     def test_reports_to_the_extensions_collector(self) -> None:
         with EventCollector() as collector:
@@ -260,6 +287,14 @@ class ExtensionModeTest(LauncherCase):
             for event in events:
                 VALIDATOR.check(event)
 
+    def test_launcher_only_options_are_refused(self) -> None:
+        env = launcher_env(MPSCOPE_ADDR="unix:/nonexistent/mpscope.sock", MPSCOPE_TOKEN="t" * 32)
+        for option in (["--json"], ["--dump-after", "1"], ["--output", "x.jsonl"]):
+            with self.subTest(option=option):
+                result = run(LAUNCH + option + [sample("guarded_process.py")], env)
+                self.assertEqual((result.returncode, result.stdout), (2, b""))
+                self.assertIn(b"needs the launcher's own collector", result.stderr)
+
     def test_unreachable_extension_collector_changes_nothing(self) -> None:
         env = launcher_env(MPSCOPE_ADDR="unix:/nonexistent/mpscope.sock", MPSCOPE_TOKEN="t" * 32)
         plain = run([sample("guarded_process.py")], clean_env())
@@ -275,7 +310,9 @@ class CommandLineTest(LauncherCase):
                 result = run(["-m", "mpscope"] + args, launcher_env())
                 self.assertEqual(result.returncode, 0)
                 self.assertIn(b"python -m mpscope run", result.stdout)
-                self.assertIn(b"--output", result.stdout)
+                for documented in (b"--output", b"--json", b"--dump-after", b"--color", b"--no-summary", b"-m MODULE",
+                                   b"MPSCOPE_OPTIONS", b"NO_COLOR", b"Ctrl-\\", b"examples"):
+                    self.assertIn(documented, result.stdout)
 
     def test_usage_errors(self) -> None:
         usage_errors: List[List[str]] = [[], ["frobnicate"], ["run"], ["run", "--bogus", "x.py"], ["run", "-m"], ["run", "--output"]]

@@ -10,7 +10,8 @@ import subprocess
 import unittest
 from typing import Dict, List
 
-from tests.support import PYTHON, REPO, RUN_TIMEOUT, START_METHODS, EventCollector, clean_env, hooked_env, of_kind, sample
+from tests.support import (PYTHON, REPO, RUN_TIMEOUT, START_METHODS, EventCollector, clean_env, exits_of, hooked_env,
+                           of_kind, sample)
 
 #: sample -> event kinds it must produce (with the default wait threshold of one second)
 EXPECTED = {
@@ -48,6 +49,10 @@ class ObjectSamplesTest(unittest.TestCase):
                 events = collector.events()
                 for kind in EXPECTED[name]:
                     self.assertTrue(of_kind(events, kind), "%s sent no %s" % (name, kind))
+                if name == "bare_fork.py":
+                    forked = [h["pid"] for h in of_kind(events, "hello") if h["role"] == "fork"]
+                    self.assertEqual(len(forked), 1)
+                    self.assertEqual(exits_of(events, forked[0])["self"]["exitcode"], 3)
 
 
 if __name__ == "__main__":

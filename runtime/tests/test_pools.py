@@ -14,12 +14,11 @@ from typing import Any, Dict, List
 
 from tests.support import (
     START_METHODS,
-    EventCollector,
     clean_env,
     exits_of,
-    hooked_env,
     of_kind,
     run,
+    sample,
 )
 from tests.test_lifecycle import LifecycleCase, line_of, report_of
 
@@ -396,6 +395,55 @@ class ExecutorTest(PoolCase):
                 for pid in workers:
                     self.assertEqual(exits_of(events, pid)["self"]["exitcode"], 0)
                 self.assertEqual(sum(self.final_counters(events, pid)["done"] for pid in workers), 6)
+
+
+
+class PoolSamplesTest(PoolCase):
+    """The samples of this feature run unchanged and show what their docstrings promise."""
+
+    method = START_METHODS[0]
+
+    def run_sample(self, name: str):
+        path = sample(name)
+        plain = run([path, self.method], clean_env())
+        collector, hooked = self.run_observed(path, self.method)
+        self.assertEqual(hooked.stdout, plain.stdout)
+        workers = self.started(collector.events(), "pool-worker", "executor-worker")
+        return path, hooked.stdout.decode(), self.settle(collector, workers)
+
+    def test_pool_failing_task(self) -> None:
+        path, _, events = self.run_sample("pool_failing_task.py")
+        failed = of_kind(events, "task.finished", ok=False)
+        self.assertEqual([(e["func"], e["index"], e["exception"]["type"]) for e in failed],
+                         [("__main__.parse", 2, "ValueError")])
+        self.assertEqual(failed[0]["exception"]["site"]["line"], line_of(path, "return int(text)"))
+
+    def test_executor_tasks(self) -> None:
+        _, out, events = self.run_sample("executor_tasks.py")
+        self.assertIn("failed with: ArithmeticError('cannot crunch 5')", out)
+        self.assertEqual([p["api"] for p in self.pools(events).values()], ["executor"])
+        finished = of_kind(events, "task.finished")
+        self.assertEqual(len([e for e in finished if e["ok"]]), 6, "4 submits and 2 chunks of 2, each 10 ms or more")
+        self.assertEqual([e["exception"]["message"] for e in finished if not e["ok"]], ["cannot crunch 5"])
+
+    def test_pool_maxtasks(self) -> None:
+        _, out, events = self.run_sample("pool_maxtasks.py")
+        self.assertEqual(out, "tasks per worker: [2, 2, 2]\n")
+        pool = next(iter(self.pools(events)))
+        self.assertGreaterEqual(len(self.workers_of(events, pool)), 3)
+
+    def test_pool_slow_tasks(self) -> None:
+        _, out, events = self.run_sample("pool_slow_tasks.py")
+        self.assertEqual(out, "5000 tasks, 2 slow\n")
+        slow = sorted(e["index"] for e in of_kind(events, "task.finished") if e["duration"] >= 0.2)
+        self.assertEqual(slow, [1000, 4000])
+
+    def test_pool_lifecycle(self) -> None:
+        _, _, events = self.run_sample("pool_lifecycle.py")
+        ends = [[e["kind"][len("pool."):] + ("(finalizer)" if e.get("finalizer") else "")
+                 for e in events if e.get("pool") == pool and e["kind"] in ("pool.closed", "pool.terminated", "pool.joined")]
+                for pool in self.pools(events)]
+        self.assertEqual(ends, [["closed", "joined"], ["terminated", "joined"], ["terminated"], ["terminated(finalizer)"]])
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { mergeRuntimeOptions } from '../commands/runPlan';
 import type { Collector } from '../session/collector';
 import type { SessionCredentials } from '../session/sessionServer';
 import { EnvValues, parseEnvFile } from './envFile';
@@ -50,6 +51,9 @@ export class MpscopeDebugConfigurationProvider implements vscode.DebugConfigurat
       bootstrapDir: path.join(this.extensionPath, 'runtime', 'bootstrap'),
       sessionEnv: credentials.env,
     });
+    // Where stack dumps go (Dump Stacks), over the user's own MPSCOPE_OPTIONS.
+    const userOptions = [config.env.MPSCOPE_OPTIONS, envFile?.MPSCOPE_OPTIONS, process.env.MPSCOPE_OPTIONS].find((value): value is string => typeof value === 'string');
+    config.env.MPSCOPE_OPTIONS = mergeRuntimeOptions(userOptions, credentials.runtimeOptions);
     config[SESSION_MARKER] = credentials.sessionId;
     this.links.expect(credentials.sessionId);
     this.log.info(`session ${credentials.sessionId}: debug session "${config.name}" (${config.type}) will report to the process tree`);

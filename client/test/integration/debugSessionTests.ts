@@ -13,7 +13,7 @@ import { sessionsOf, workspaceFile } from './mpscopeExtension';
 import { contains, findByPid, formatTree, renderTree } from './processTree';
 import type { IntegrationTest } from './runner';
 import { screenshot } from './screenshot';
-import { assert, clearFinishedSessions, describeSession, mainOf, waitForSession } from './sessionRuns';
+import { assert, clearFinishedSessions, describeSession, mainOf, quiet, waitForSession } from './sessionRuns';
 import { waitFor } from './wait';
 
 const PYTHON = '/usr/bin/python3';
@@ -130,6 +130,7 @@ export function debugSessionTests(api: MpscopeApi): IntegrationTest[] {
             return root && main && failed && contains(root, main) ? true : undefined;
           }, { timeoutMs: 30_000, describeLast: () => `${formatTree(tree)}\n${describeSession(done.s)}` });
           await vscode.commands.executeCommand('mpscope.processes.focus');
+          await quiet(api);
           await screenshot('processes-debug-session');
         } finally {
           fs.rmSync(dir, { recursive: true, force: true });

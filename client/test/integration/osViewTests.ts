@@ -8,7 +8,7 @@ import type { ProcessSnapshot } from '../../src/model/types';
 import { contains, findByPid, formatTree, renderTree, type RenderedNode } from './processTree';
 import type { IntegrationTest } from './runner';
 import { screenshot } from './screenshot';
-import { assert, clearFinishedSessions, mainOf, runSample, waitForSession } from './sessionRuns';
+import { assert, clearFinishedSessions, mainOf, quiet, runSample, waitForSession } from './sessionRuns';
 import { waitFor } from './wait';
 
 /** The tree item of a pid, once the view shows it as `matcher` says. */
@@ -84,6 +84,7 @@ export function osViewTests(api: MpscopeApi): IntegrationTest[] {
           await waitForItem(api, child.pid, 'as a zombie', (n) => /\bzombie\b/.test(n.description) && /Zombie: it has ended/.test(n.tooltip));
         }
         await vscode.commands.executeCommand('mpscope.processes.focus');
+        await quiet(api);
         await screenshot('processes-zombie');
         const final = await waitForSession(api, id, 'zombie.py to end with its children reaped', (s) => {
           if (s.endedAt === null) return 'the session has not ended';
@@ -151,6 +152,7 @@ export function osViewTests(api: MpscopeApi): IntegrationTest[] {
         const sessionNode = (await renderTree(api.processTree)).find((n) => n.label === session.label && /2 survivors/.test(n.description));
         assert(sessionNode, 'the session item does not count 2 survivors');
         await vscode.commands.executeCommand('mpscope.processes.focus');
+        await quiet(api);
         await screenshot('processes-survivors');
 
         const result = await vscode.commands.executeCommand<{ killed: number[] } | undefined>('mpscope.killSurvivors', id, { confirm: false });

@@ -15,6 +15,25 @@ export function sessionById(api: MpscopeApi, id: string): SessionSnapshot | unde
 }
 
 /**
+ * Resolves once the model has been quiet for `quietMs` (at most `limitMs`): the views have then
+ * drawn what it holds. For screenshots only; assertions wait on conditions instead.
+ */
+export async function quiet(api: MpscopeApi, quietMs = 600, limitMs = 5_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  let last = Date.now();
+  const subscription = api.onDidChangeModel(() => {
+    last = Date.now();
+  });
+  try {
+    while (Date.now() < deadline && Date.now() - last < quietMs) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    subscription.dispose();
+  }
+}
+
+/**
  * Clears the ended sessions, so that the next session is the first item of the Processes view
  * (where its screenshot shows it).
  */

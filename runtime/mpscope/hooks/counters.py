@@ -17,10 +17,10 @@ from mpscope.guard import Hook
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Dict, List, Optional, Protocol
+    from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple
 
     class Counted(Protocol):
-        def counters_event(self) -> "Optional[tuple]": ...  # (kind, fields) when something changed since the last one
+        def counters_event(self) -> "Optional[Tuple[str, Dict[str, Any]]]": ...  # (kind, fields) when something changed since the last one
 
 #: Seconds between two sends of the same changed counters.
 INTERVAL = 0.5

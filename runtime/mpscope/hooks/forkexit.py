@@ -43,7 +43,7 @@ def install(agent: "_agent.Agent") -> None:
     _last_value_at_fork = getattr(sys, "last_value", None)
     if _original_exit is None:
         _original_exit = os._exit
-        os._exit = _exit  # type: ignore[assignment]
+        os._exit = _exit
     if _finish not in agent.finishers:
         agent.finishers.append(_finish)
 

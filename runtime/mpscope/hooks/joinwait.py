@@ -72,11 +72,13 @@ def patch_connection_module(module: "Any") -> None:
         return
     wait_code = wait.__code__
 
+    base_exit = original.__exit__
+
     class ObservedWaitSelector(original):  # type: ignore[misc,valid-type]
         _mpscope_observer = True
 
         def __exit__(self, *exc_info: "Any") -> "Any":
-            result = original.__exit__(self, *exc_info)
+            result = base_exit(self, *exc_info)
             if exc_info[0] is None and _hook.enabled:
                 caller = sys._getframe(1)
                 if caller.f_code is wait_code:

@@ -139,9 +139,10 @@ def _observe(end_ref: "Any") -> None:
 
 
 def _on_operation(end: PipeEnd, frame: "FrameType") -> None:
-    op = _ops.get(frame.f_code)
-    if op is None:
+    found = _ops.get(frame.f_code)
+    if found is None:
         return  # poll()
+    op: str = found
     if end.tentative:
         # A received connection is the user's if user code calls it (not a queue or a manager
         # whose pipe arrived in the same pickle).
@@ -232,11 +233,12 @@ def _on_writable_set(connection: "Any", value: "Any") -> None:
             above = above.f_back
         if above is None or kind_of(above.f_code.co_filename) == INTERNAL:
             return  # a queue's, a pool's or a manager's own pipe
-        ends = [_follow(first), _follow(connection)]
-        if ends[0] is None or ends[1] is None:
+        one, two = _follow(first), _follow(connection)
+        if one is None or two is None:
             return
-        created: "Dict[str, Any]" = {"pipe": new_id(), "duplex": bool(vars(connection).get("_readable")) and
-                                     bool(vars(connection).get("_writable")), "ends": [e.id for e in ends]}
+        state = vars(connection)
+        created: "Dict[str, Any]" = {"pipe": new_id(), "duplex": bool(state.get("_readable")) and
+                                     bool(state.get("_writable")), "ends": [one.id, two.id]}
         site = caller_site(above)
         if site is not None:
             created["site"] = site

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import weakref
 
 from mpscope import events as ev
 from mpscope.guard import Hook
@@ -66,7 +67,6 @@ _PUBLIC_METHODS = (
 def patch_pool_module(module: "ModuleType") -> None:
     """Called once ``multiprocessing.pool`` is imported (in every process that imports it)."""
     global _module
-    return  # TEMPORARY
     pool_class = getattr(module, "Pool", None)
     cache_class = getattr(module, "_PoolCache", None)  # 3.8+
     if pool_class is None or cache_class is None or _module is not None:
@@ -115,8 +115,6 @@ def _on_state(pool: "Any", state: "Any") -> None:
     record = pools.record_of(pool)
     if state == "INIT":
         if record is None:
-            import weakref
-
             pools.new_record(pool, ev.POOL_API_POOL, caller_site(sys._getframe(1)))
             _constructing[threading.get_ident()] = weakref.ref(pool)
         return
@@ -254,6 +252,7 @@ def _on_job(job: "Any", result: "Any", frame: "Optional[FrameType]") -> None:
     record = pools.record_of(getattr(result, "_pool", None))
     if record is None or not isinstance(job, int) or frame is None:
         return
+    method: "Optional[str]" = None
     caller = frame.f_back
     if caller is not None and caller.f_code is _codes.get(ev.METHOD_APPLY_ASYNC):
         # The frequent case, spelled out: ApplyResult.__init__ <- apply_async [<- apply] <- the user.
@@ -265,7 +264,7 @@ def _on_job(job: "Any", result: "Any", frame: "Optional[FrameType]") -> None:
         pools.submitted(record, method, pools.function_name(caller.f_locals.get("func")), user, job=job)
         return
     module_globals = _module.__dict__
-    method: "Optional[str]" = None
+    method = None
     method_frame: "Optional[FrameType]" = None
     submitter: "Optional[FrameType]" = None
     while frame is not None and frame.f_globals is module_globals:
@@ -284,7 +283,7 @@ def _on_job(job: "Any", result: "Any", frame: "Optional[FrameType]") -> None:
         return
     chunksize = local.get("chunksize")
     items = None
-    iterable = local.get("iterable")
+    iterable: "Any" = local.get("iterable")
     if _submitters.get(submitter.f_code) == "_map_async":
         try:
             items = len(iterable)

@@ -87,11 +87,13 @@ class QueueEntry:
         self.kind = kind
         self.ref = weakref.ref(queue, _forget)
         self.sem = getattr(queue, "_sem", None)  # Queue, JoinableQueue
-        self.csem = getattr(self.sem, "_semlock", None)  # its C semaphore
+        csem = getattr(self.sem, "_semlock", None)  # its C semaphore
         try:
-            self.csem._get_value()
+            if csem is not None:
+                csem._get_value()
         except Exception:
-            self.csem = None  # SimpleQueue, or no sem_getvalue (macOS): gets are not timed
+            csem = None  # no sem_getvalue (macOS): gets are not timed
+        self.csem = csem  # None for a SimpleQueue too
         maxsize = getattr(queue, "_maxsize", None)
         self.slots = maxsize if isinstance(maxsize, int) else 0  # _sem's value when the queue is empty
         self.bounded = isinstance(maxsize, int) and maxsize < _sem_value_max()
@@ -420,7 +422,7 @@ def _time_blocked_get(entry: QueueEntry, frame: "FrameType", timed: bool) -> Non
     returns False; the return of that ``poll`` is watched instead, because a
     frame that ends by an exception is not always seen (``waitclock``).
     """
-    semlock = entry.sem._semlock
+    semlock: "Any" = entry.csem  # not None: the caller saw the queue empty through it
     started = _monotonic()
     count = semlock._count()
     site = waits.site_of(frame)
@@ -553,9 +555,9 @@ def patch(queues: "Any") -> None:
         if code is not None:
             _codes[key] = code
     connection = sys.modules.get("multiprocessing.connection")
-    poll = getattr(getattr(connection, "_ConnectionBase", None), "poll", None)
-    if getattr(poll, "__code__", None) is not None:
-        _codes["poll"] = poll.__code__
+    poll_code = getattr(getattr(getattr(connection, "_ConnectionBase", None), "poll", None), "__code__", None)
+    if poll_code is not None:
+        _codes["poll"] = poll_code
     semlocks.owned_handler = _on_lookup
     from mpscope.hooks import sync
 

@@ -106,7 +106,7 @@ def _classify(code: "CodeType") -> "Optional[Route]":
 def _dispatch_other(op: int, obj: "Any") -> None:
     """A lookup on a taken lock that is not a queue's (two frames below the looking-up frame)."""
     frame = _getframe(2)
-    handler = _routes.get(frame.f_code, _UNSET)
+    handler: "Any" = _routes.get(frame.f_code, _UNSET)
     if handler is _UNSET:
         handler = _classify(frame.f_code)
     if handler is not None:
@@ -121,7 +121,7 @@ def _dispatch_user(owner: "Any", op: int, obj: "Any") -> None:
     except Exception:
         free = True  # no sem_getvalue (macOS)
     frame = _getframe(2)
-    handler = _routes.get(frame.f_code, _UNSET)
+    handler: "Any" = _routes.get(frame.f_code, _UNSET)
     if handler is _UNSET:
         handler = _classify(frame.f_code)
     if handler is None:

@@ -66,7 +66,7 @@ def _on_create_memoryview(wrapper: "Any", frame: "FrameType") -> None:
     fields: "Dict[str, Any]" = {"shared": new_id(), "shared_kind": kind}
     if "typecode_or_type" in local:
         fields["typecode"] = _typecode(local["typecode_or_type"])
-    type_ = frame.f_locals.get("type_")
+    type_: "Any" = frame.f_locals.get("type_")
     try:
         import ctypes
 

@@ -188,16 +188,16 @@ def _on_make_methods(lock: "Any", frame: "FrameType") -> None:
             _announce("Event", lock, _outside(above.f_back), {})
     elif _is_user(above):
         _follow(lock)
-        fields: "Dict[str, Any]" = {}
+        extra: "Dict[str, Any]" = {}
         kind = kind_of_lock(lock)
         if kind in ("Semaphore", "BoundedSemaphore"):
             try:
-                fields["value"] = lock._semlock._get_value()
+                extra["value"] = lock._semlock._get_value()
             except Exception:
                 pass
             if kind == "BoundedSemaphore":
-                fields["maxvalue"] = lock._semlock.maxvalue
-        _announce(kind, lock, above, fields)
+                extra["maxvalue"] = lock._semlock.maxvalue
+        _announce(kind, lock, above, extra)
 
 
 def _announce(kind: str, identity_lock: "Any", site_frame: "Optional[FrameType]", fields: "Dict[str, Any]") -> None:
@@ -275,7 +275,7 @@ def _user_lookup(op: int, lock: "Any", frame: "FrameType", identity: "Any" = Non
             outcome = waits.OUTCOME_INTERRUPTED
         else:
             outcome = waits.OUTCOME_OK if acquired else waits.OUTCOME_TIMEOUT
-        fields = {"sync": sync_id, "sync_kind": sync_kind, "op": "acquire"}
+        fields: "Dict[str, Any]" = {"sync": sync_id, "sync_kind": sync_kind, "op": "acquire"}
         fields.update(waits.wait_fields(started, ended, outcome, site))
         if holder is not None:
             fields["holder_pid"] = holder
@@ -324,7 +324,7 @@ def _condition_owner(wait_frame: "FrameType") -> "Tuple[str, Any, Any]":
     site = waits.site_of(caller)
     if code is codes.join and owner is not None:
         queues = sys.modules.get("mpscope.hooks.queues")
-        entry = queues.entry_of(owner) if queues is not None else None  # type: ignore[attr-defined]
+        entry = queues.entry_of(owner) if queues is not None else None
         return "JoinableQueue", entry, site
     if code is codes.event_wait and owner is not None:
         kind, identity = "Event", getattr(owner, "_flag", None)
@@ -340,7 +340,7 @@ def _condition_wait_ended(owner: "Tuple[str, Any, Any]", started: float, ended: 
     if kind == "JoinableQueue":
         queues = sys.modules.get("mpscope.hooks.queues")
         if identity is not None and queues is not None:
-            queues.join_waited(identity, started, ended, site)  # type: ignore[attr-defined]
+            queues.join_waited(identity, started, ended, site)
     elif identity is not None and ended - started >= waits.threshold():
         fields = {"sync": identity, "sync_kind": kind, "op": "wait"}
         fields.update(waits.wait_fields(started, ended, None, site))

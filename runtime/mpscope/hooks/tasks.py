@@ -59,7 +59,7 @@ from mpscope.userframes import innermost_site
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import CodeType, FrameType
-    from typing import Any, Callable, Dict, Optional, Set, Tuple
+    from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 #: Running totals are sent at least this often (seconds) while tasks keep finishing, before the result
 #: of the task that is due: with the check for an empty queue after each result, this bounds what a
@@ -222,10 +222,17 @@ def function_name(func: "Any") -> "Optional[str]":
 # -- Pool workers ------------------------------------------------------------------
 
 
-def _pool_helpers() -> "Tuple[Any, Any, Any, Any, Any]":
-    from multiprocessing import pool
+_pool_names: "Optional[Tuple[Any, Any, Any]]" = None
 
-    return pool.mapstar, pool.starmapstar, pool.ExceptionWithTraceback, pool.MaybeEncodingError, pool
+
+def _pool_helpers() -> "Tuple[Any, Any, Any]":
+    """``mapstar``, ``starmapstar`` and ``ExceptionWithTraceback`` of ``multiprocessing.pool``."""
+    global _pool_names
+    if _pool_names is None:
+        module: "Any" = sys.modules.get("multiprocessing.pool")
+        _pool_names = (getattr(module, "mapstar", None), getattr(module, "starmapstar", None),
+                       getattr(module, "ExceptionWithTraceback", None))
+    return _pool_names
 
 
 def describe_pool_task(task: "Any") -> "Dict[str, Any]":
@@ -238,7 +245,7 @@ def describe_pool_task(task: "Any") -> "Dict[str, Any]":
     fields["job"] = job if isinstance(job, int) and job >= 0 else 0
     if isinstance(index, int) and index >= 0:
         fields["index"] = index
-    mapstar, starmapstar, _, _, _ = _pool_helpers()
+    mapstar, starmapstar, _ = _pool_helpers()
     if (func is mapstar or func is starmapstar) and len(args) == 1:
         try:
             inner, chunk = args[0]
@@ -255,8 +262,8 @@ def describe_pool_task(task: "Any") -> "Dict[str, Any]":
 def pool_failure(result: "Any") -> "Optional[Dict[str, Any]]":
     """The exception record of a failed Pool result ``(False, error)``, traceback as the parent will show it."""
     error = result[1]
-    _, _, wrapper_class, _, _ = _pool_helpers()
-    if isinstance(error, wrapper_class):
+    wrapper_class = _pool_helpers()[2]
+    if wrapper_class is not None and isinstance(error, wrapper_class):
         exc = error.exc
         text = error.tb
         prefix, suffix = '\n"""\n', '"""'
@@ -458,8 +465,8 @@ def _install_executor_tracker(process: "Any") -> None:
     if agent is None or agent.muted or module is None or not isinstance(args, tuple) or not args:
         return
     worker_code = getattr(getattr(module, "_process_worker", None), "__code__", None)
-    classes = [getattr(module, name, None) for name in ("_CallItem", "_ResultItem", "_ExceptionWithTraceback")]
-    if worker_code is None or any(cls is None or not isinstance(cls, type) for cls in classes):
+    classes: "List[Any]" = [getattr(module, name, None) for name in ("_CallItem", "_ResultItem", "_ExceptionWithTraceback")]
+    if worker_code is None or not all(isinstance(cls, type) for cls in classes):
         return
     call_item, result_item, wrapper = classes
     if any(name in cls.__dict__ for cls, name in ((call_item, "fn"), (result_item, "result"), (wrapper, "exc"))):
@@ -486,7 +493,7 @@ def _install_executor_tracker(process: "Any") -> None:
         if task is None:
             work_id = state.get("work_id")
             if error is not None:
-                tracker.correct_last(lambda last: getattr(last, "work_id", None) == work_id, failure)
+                tracker.correct_last(lambda last: bool(getattr(last, "work_id", None) == work_id), failure)
             return
         tracker.end(task, error is None, failure)
         if tracker.unsent:

@@ -306,7 +306,8 @@ def run_with_own_collector(options: RunOptions) -> int:
     def dump(reason: str) -> None:
         answers = requester.request(reason)
         if program is not None:
-            collector.call_locked(lambda: _label_main(model, program.pid, options))
+            pid = program.pid
+            collector.call_locked(lambda: _label_main(model, pid, options))
         write_lines(render_stacks(answers, reason, style), sys.stderr)
 
     runtime_options: "Dict[str, Any]" = {"stacks_dir": collector.directory}

@@ -50,7 +50,7 @@ class ProcessRecord:
         self.stacks: "List[Dict[str, Any]]" = []  # stacks events about it, oldest first
         self.tasks_done = 0  # tasks (or chunks) this worker ran that returned (its latest task.counters)
         self.tasks_failed = 0  # ... that raised
-        self.queue_backlog = 0  # items still in queues this process created, when it ended
+        self.queue_leftovers: "Dict[str, int]" = {}  # queue id -> items it still held when this process ended
 
     def note_end(self, t: "Any") -> None:
         if isinstance(t, (int, float)) and (self.ended is None or t < self.ended):
@@ -100,6 +100,11 @@ class ProcessRecord:
         if self.born is None or self.ended is None:
             return None
         return max(0.0, self.ended - self.born)
+
+    @property
+    def queue_backlog(self) -> int:
+        """Items left in the queues this process used, as it ended (queue.leftover)."""
+        return sum(self.queue_leftovers.values())
 
     @property
     def stream_open(self) -> bool:
@@ -182,6 +187,10 @@ class RunModel:
             done, failed = event.get("done"), event.get("failed")
             if isinstance(done, int) and isinstance(failed, int):
                 sender.tasks_done, sender.tasks_failed = done, failed  # cumulative: the latest wins
+        elif kind == ev.QUEUE_LEFTOVER:
+            queue, backlog = event.get("queue"), event.get("backlog")
+            if isinstance(queue, str):
+                sender.queue_leftovers[queue] = backlog if isinstance(backlog, int) and backlog > 0 else 1
         elif kind == ev.STACKS:
             child_pid = event.get("child_pid")
             about = self.record(child_pid) if isinstance(child_pid, int) else sender

@@ -16,7 +16,6 @@ import type {
   Argument,
   Block,
   ClassDefinition,
-  Comment,
   ComprehensionClause,
   ErrorStatement,
   ExceptHandler,
@@ -34,15 +33,6 @@ import type {
   StringExpression,
   WithItem,
 } from './syntax';
-
-/** Lexical facts gathered in one pass over the whole tree. */
-export interface LexicalInfo {
-  readonly comments: readonly Comment[];
-  /** Spans of the parser's error nodes, sorted by `from` (zero-width when something was missing). */
-  readonly errors: readonly Span[];
-  /** String tokens that span more than one line, sorted by `from`. */
-  readonly multilineStrings: readonly Span[];
-}
 
 // Readonly in the public view; the converter fills some fields in after the fact while it
 // re-homes statements.
@@ -77,7 +67,7 @@ const EXPRESSION_NODES = new Set([
   'NamedExpression',
 ]);
 
-const STATEMENT_NODES = new Set([
+export const STATEMENT_NODES: ReadonlySet<string> = new Set([
   'AssignStatement',
   'UpdateStatement',
   'ExpressionStatement',
@@ -137,32 +127,6 @@ function splitAtCommas(nodes: readonly LezerNode[]): LezerNode[][] {
   return items;
 }
 
-export function collectLexicalInfo(tree: Tree, text: string): LexicalInfo {
-  const comments: Comment[] = [];
-  const errors: Span[] = [];
-  const multilineStrings: Span[] = [];
-  const cursor = tree.cursor();
-  for (;;) {
-    const type = cursor.type;
-    let enter = true;
-    if (type.isError) {
-      errors.push({ from: cursor.from, to: cursor.to });
-    } else if (type.name === 'Comment') {
-      comments.push({ from: cursor.from, to: cursor.to, text: text.slice(cursor.from, cursor.to) });
-      enter = false;
-    } else if (type.name === 'String' || type.name === 'FormatString') {
-      const token = text.slice(cursor.from, cursor.to);
-      if (token.includes('\n') || token.includes('\r')) multilineStrings.push({ from: cursor.from, to: cursor.to });
-      // Replacement fields of an f-string may hold comments or errors of their own.
-      enter = type.name === 'FormatString';
-    }
-    if (enter && cursor.firstChild()) continue;
-    while (!cursor.nextSibling()) {
-      if (!cursor.parent()) return { comments, errors, multilineStrings };
-    }
-  }
-}
-
 export class SyntaxConverter {
   /** Current nesting of statement and expression conversions (see MAX_SYNTAX_DEPTH). */
   private depth = 0;
@@ -174,6 +138,11 @@ export class SyntaxConverter {
     private readonly errors: SpanIndex,
     /** Conversions of statements from earlier parses of the same document. */
     private readonly cache?: StatementCache,
+    /**
+     * The cache keys of the top-level statements that start their line, by offset, when the
+     * caller worked them out already (see IncrementalParser).
+     */
+    private readonly keys?: ReadonlyMap<number, string>,
   ) {}
 
   module(tree: Tree): Module {
@@ -258,13 +227,18 @@ export class SyntaxConverter {
     // The key is the statement's text with the indentation before it. A statement that does not
     // start its line (after `;`, or after text recovery skipped) is not cached: the same line
     // could hold a different statement (`x = f()` there, only `f()` after an error at `=`).
-    const lineStart = this.lines.lineStart(this.lines.lineOf(node.from));
-    if (!/^[ \t\f]*$/.test(this.text.slice(lineStart, node.from))) return this.statement(node);
-    const key = this.text.slice(lineStart, node.to);
+    let key: string | undefined;
+    if (this.keys !== undefined) {
+      key = this.keys.get(node.from);
+    } else {
+      const lineStart = this.lines.lineStart(this.lines.lineOf(node.from));
+      if (/^[ \t\f]*$/.test(this.text.slice(lineStart, node.from))) key = this.text.slice(lineStart, node.to);
+    }
+    if (key === undefined) return this.statement(node);
     const reused = cache.take(key, node.from);
     if (reused !== undefined) return reused;
     const statements = this.statement(node);
-    cache.put(key, statements);
+    cache.put(key, statements, this.keys !== undefined);
     return statements;
   }
 

@@ -10,18 +10,38 @@ export class LineIndex {
   /** Offset where each line starts; lines end at `\n`, `\r\n` or a lone `\r`, as in Python. */
   private readonly lineStarts: number[];
 
-  constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code === 10 /* \n */) {
-        starts.push(i + 1);
-      } else if (code === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
+  /** `lineStarts`: already known (see `afterChange`). */
+  constructor(
+    readonly text: string,
+    lineStarts?: number[],
+  ) {
+    if (lineStarts !== undefined) {
+      this.lineStarts = lineStarts;
+      return;
     }
+    const starts = [0];
+    scanLineStarts(text, 0, text.length, starts);
     this.lineStarts = starts;
+  }
+
+  /**
+   * The index of `text`, made from `previous` (the index of the text before a change) when
+   * `[from, to)` of `text` is all that differs, the rest moved by `delta`: only the changed lines
+   * are scanned.
+   */
+  static afterChange(previous: LineIndex, text: string, from: number, to: number, delta: number): LineIndex {
+    const old = previous.lineStarts;
+    // Starts before `from` depend only on text before it (a line starts after its break).
+    const starts: number[] = [0];
+    for (let index = 1; index < old.length && old[index] < from; index++) starts.push(old[index]);
+    // Scan from the break that may end at `from`, through one unit past the change (a `\r\n` pair
+    // may straddle its end), then take the old starts after that, moved.
+    const scanFrom = Math.max(0, from - 1);
+    const scanTo = Math.min(text.length, to + 1);
+    scanLineStarts(text, scanFrom, scanTo, starts);
+    const last = starts[starts.length - 1];
+    for (const start of old) if (start + delta > last && start + delta > scanTo) starts.push(start + delta);
+    return new LineIndex(text, starts);
   }
 
   get lineCount(): number {
@@ -86,5 +106,18 @@ export class LineIndex {
   get eol(): string {
     const match = /\r\n|\n|\r/.exec(this.text);
     return match ? match[0] : '\n';
+  }
+}
+
+/** Pushes the start of every line whose break ends in `[from, to)` (a `\r\n` starting there counts whole). */
+function scanLineStarts(text: string, from: number, to: number, starts: number[]): void {
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10 /* \n */) {
+      if (starts[starts.length - 1] !== i + 1) starts.push(i + 1);
+    } else if (code === 13 /* \r */) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      if (starts[starts.length - 1] !== i + 1) starts.push(i + 1);
+    }
   }
 }

@@ -9,6 +9,7 @@
 // Because objects move in place, a SourceFile from an earlier parse of the same document is
 // stale once the next one is made: consumers use the latest (the language server does).
 
+import { detached } from './detached';
 import type { Statement } from './syntax';
 
 interface Entry {
@@ -52,9 +53,10 @@ export class StatementCache {
     return entry.statements;
   }
 
-  put(key: string, statements: readonly Statement[]): void {
+  /** `keyIsDetached`: the key shares no storage with the document's text (else it is copied). */
+  put(key: string, statements: readonly Statement[], keyIsDetached = false): void {
     // Copy the key: a slice would keep this whole version of the document alive.
-    this.entries.set(detached(key), { statements, spans: undefined, generation: this.generation });
+    this.entries.set(keyIsDetached ? key : detached(key), { statements, spans: undefined, generation: this.generation });
   }
 
   /** Ends a parse. Now and then drops entries that went unused for a while (old versions of edited statements). */
@@ -69,10 +71,6 @@ export class StatementCache {
   clear(): void {
     this.entries.clear();
   }
-}
-
-function detached(text: string): string {
-  return Buffer.from(text, 'utf16le').toString('utf16le');
 }
 
 /**
