@@ -61,11 +61,11 @@ export function collectLexicalInfo(tree: Tree, text: string, cache?: LexicalCach
 
 function walkTree(tree: Tree, offset: number, text: string, into: Collected, cache: LexicalCache | undefined): void {
   const type = tree.type;
-  if (!type.isAnonymous) {
-    const end = offset + tree.length;
-    if (type.isError) {
-      into.errors.push({ from: offset, to: end });
-    } else if (type.name === 'Comment') {
+  const end = offset + tree.length;
+  if (type.isError) {
+    into.errors.push({ from: offset, to: end });
+  } else if (!type.isAnonymous) {
+    if (type.name === 'Comment') {
       into.comments.push({ from: offset, to: end, text: text.slice(offset, end) });
       return;
     } else if (type.name === 'String' || type.name === 'FormatString') {
@@ -114,9 +114,10 @@ function walkBuffer(buffer: Uint16Array, set: NodeSet, offset: number, text: str
     const to = offset + buffer[index + 2];
     const after = buffer[index + 3];
     index += 4;
-    if (type.isAnonymous) continue;
     if (type.isError) {
       into.errors.push({ from, to });
+    } else if (type.isAnonymous) {
+      continue;
     } else if (type.name === 'Comment') {
       into.comments.push({ from, to, text: text.slice(from, to) });
       index = after;

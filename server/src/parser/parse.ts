@@ -4,8 +4,9 @@
 import { TreeFragment, type Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { ChangedRegion } from './changedRegion';
-import { collectLexicalInfo, collectSubtreeLexicalInfo, type LexicalInfo, STATEMENT_NODES, SyntaxConverter } from './convert';
-import { detached, LexicalCache } from './lexicalCache';
+import { STATEMENT_NODES, SyntaxConverter } from './convert';
+import { detached } from './detached';
+import { collectLexicalInfo, LexicalCache, type LexicalInfo } from './lexicalInfo';
 import { LineIndex } from './lineIndex';
 import { SpanIndex } from './spanIndex';
 import { StatementCache } from './statementCache';
@@ -65,13 +66,6 @@ export function parseSource(text: string): SourceFile {
   return new ParsedSource(text, parser.parse(text));
 }
 
-/** What `topLevel` finds: the lexical facts, the statements' keys, and the facts collected afresh (to keep). */
-interface TopLevel {
-  readonly lexical: LexicalInfo;
-  readonly statements: Map<number, TopStatement>;
-  readonly collected: readonly (readonly [string, number, Comment[], Span[]])[];
-}
-
 /** One top-level statement of the last parse: where it ended and its cache key (detached from the text). */
 interface TopStatement {
   readonly to: number;
@@ -83,8 +77,9 @@ interface TopStatement {
  * changed region. Feed it every edit in order (`edit`), then `parse` the resulting text.
  *
  * Beyond lezer's re-use, the top-level statements whose text is unchanged keep their syntax
- * objects (StatementCache) and lexical facts (LexicalCache), and those outside the edited
- * range are recognised by position, without comparing their text.
+ * objects (StatementCache; those outside the edited range are recognised by position, without
+ * reading their text again), and the comments and strings of the subtrees lezer re-used are
+ * taken over (LexicalCache).
  */
 export class IncrementalParser {
   private fragments: readonly TreeFragment[] = [];
@@ -115,77 +110,54 @@ export class IncrementalParser {
     this.changed = undefined;
     this.top.clear();
     this.statements.clear();
-    this.lexical.clear();
   }
 
   parse(text: string): SourceFile {
     if (this.last !== undefined && this.last.text === text) return this.last;
     // Offsets of the last parse can be mapped only when the edits since describe this text.
-    const changed = this.changed !== undefined && this.lastLines !== undefined && this.lastLines.text.length + this.changed.delta === text.length ? this.changed : undefined;
+    const changed =
+      this.changed !== undefined && this.lastLines !== undefined && this.lastLines.text.length + this.changed.delta === text.length
+        ? this.changed
+        : undefined;
     let tree = parser.parse(text, this.fragments);
-    let top = this.topLevel(tree, text, changed);
+    let lexical = collectLexicalInfo(tree, text, this.lexical);
     // lezer's re-use is exact only for error-free trees: re-using nodes of a tree with error
     // nodes, or recovering in a partly re-used tree, can nest or split statements differently
     // from a fresh parse (measured: a function swallowing every later one). So a result with
     // errors is parsed again from scratch, and only error-free trees are kept for re-use: while
     // a file has a syntax error each change costs a full parse, and the result is always what
     // `parseSource` gives.
-    if (top.lexical.errors.length > 0 && this.fragments.length > 0) {
+    if (lexical.errors.length > 0 && this.fragments.length > 0) {
       tree = parser.parse(text);
-      top = this.topLevel(tree, text, changed);
+      lexical = collectLexicalInfo(tree, text, this.lexical);
     }
-    // Lexical facts are kept only from a tree a fresh parse would give too (see above).
-    for (const [key, from, comments, strings] of top.collected) this.lexical.put(key, from, comments, strings);
-    this.fragments = top.lexical.errors.length > 0 ? [] : TreeFragment.addTree(tree, this.fragments);
+    this.fragments = lexical.errors.length > 0 ? [] : TreeFragment.addTree(tree, this.fragments);
     const lines =
       changed !== undefined && this.lastLines !== undefined
         ? LineIndex.afterChange(this.lastLines, text, changed.from, changed.to, changed.delta)
         : new LineIndex(text);
+    const top = this.topStatements(tree, text, changed);
     const keys = new Map<number, string>();
-    for (const [from, statement] of top.statements) keys.set(from, statement.key);
-    this.last = new ParsedSource(text, tree, { lexical: top.lexical, lines, cache: this.statements, keys });
-    this.lexical.endParse();
+    for (const [from, statement] of top) keys.set(from, statement.key);
+    this.last = new ParsedSource(text, tree, { lexical, lines, cache: this.statements, keys });
     this.lastLines = lines;
-    this.top = top.statements;
+    this.top = top;
     this.changed = undefined;
     return this.last;
   }
 
-  /**
-   * The lexical facts of the tree, top-level statement by top-level statement: taken from the
-   * cache for a statement seen before, collected from the tree otherwise; and each top-level
-   * statement's cache key.
-   */
-  private topLevel(tree: Tree, text: string, changed: ChangedRegion | undefined): TopLevel {
-    const lexical = { comments: [] as Comment[], errors: [] as Span[], multilineStrings: [] as Span[] };
+  /** The cache keys of the tree's top-level statements that start their line, by offset. */
+  private topStatements(tree: Tree, text: string, changed: ChangedRegion | undefined): Map<number, TopStatement> {
     const statements = new Map<number, TopStatement>();
-    const collected: [string, number, Comment[], Span[]][] = [];
     const cursor = tree.cursor();
-    if (!cursor.firstChild()) return { lexical, statements, collected };
+    if (!cursor.firstChild()) return statements;
     do {
-      const from = cursor.from;
-      const to = cursor.to;
-      const key = STATEMENT_NODES.has(cursor.name) && !cursor.type.isError ? this.keyOf(text, from, to, changed) : undefined;
+      if (!STATEMENT_NODES.has(cursor.name) || cursor.type.isError) continue;
+      const { from, to } = cursor;
+      const key = this.keyOf(text, from, to, changed);
       if (key !== undefined) statements.set(from, { to, key });
-      // Only statements at the start of their line are taken from the lexical cache: one indented
-      // below nothing (an unexpected indent) parses according to the indentation around it, so
-      // its text alone does not decide its tokens and errors.
-      const lexicalKey = key !== undefined && key.length === to - from ? key : undefined;
-      const known = lexicalKey === undefined ? undefined : this.lexical.take(lexicalKey, from);
-      if (known !== undefined) {
-        for (const comment of known.comments) lexical.comments.push(comment);
-        for (const string of known.strings) lexical.multilineStrings.push(string);
-        continue;
-      }
-      const comments = lexical.comments.length;
-      const strings = lexical.multilineStrings.length;
-      const errors = lexical.errors.length;
-      collectSubtreeLexicalInfo(cursor, text, lexical);
-      if (lexicalKey !== undefined && lexical.errors.length === errors) {
-        collected.push([lexicalKey, from, lexical.comments.slice(comments), lexical.multilineStrings.slice(strings)]);
-      }
     } while (cursor.nextSibling());
-    return { lexical, statements, collected };
+    return statements;
   }
 
   /**
