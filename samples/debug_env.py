@@ -1,7 +1,6 @@
-"""Writes what its processes see (a variable, PYTHONPATH, sys.path) to the JSON file named by its argument; two children exit 0 and 3.
+"""Writes what its processes see (a variable, PYTHONPATH, sys.path) to the JSON file named by its argument; two children exit 0 and 3."""
 
-The debug-session tests launch it to check that mpscope keeps the user's environment.
-"""
+# The debug-session tests launch it to check that mpscope keeps the user's environment.
 
 import json
 import multiprocessing

@@ -26,6 +26,11 @@ reads and parses it (``stackdump.py``). Why this shape:
   file: it registers a file of its own (before closing the inherited
   descriptor, so no dump can go to a reused descriptor number).
 
+Known limit: the file descriptor is an ordinary one. A program that closes
+every descriptor it did not open (``os.closerange``, as some daemonizing code
+does) and then opens files may get that number back; a later request would
+then write a dump into that file. Requests come only from the user.
+
 On Windows (no such signals, no fork) a process answers ``request.stacks`` lines
 that the collector writes on its stream, from a reader thread started when the
 stream opens (``_thread``, so ``threading.active_count()`` does not change); the

@@ -101,6 +101,25 @@ def wait_until_hooked(pgid: int) -> None:
         time.sleep(0.05)
 
 
+def wait_for_hello(output: str, role: str) -> None:
+    """Until the launcher has written the ``hello`` of a process with ``role`` to ``output``.
+
+    A helper's SIGURG handler is installed before it knows its role and says
+    hello; Ctrl-\\ in that window finds a process the launcher cannot name yet.
+    """
+    deadline = time.monotonic() + WAIT
+    pattern = ('"role":"%s"' % role).encode()
+    while time.monotonic() < deadline:
+        try:
+            with open(output, "rb") as handle:
+                if pattern in handle.read():
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError("no hello from a %s in %s" % (role, output))
+
+
 def section(lines: List[str], header: str) -> List[str]:
     """The lines of one process in a stacks report, from its header to the next process."""
     start = [i for i, l in enumerate(lines) if l.startswith(header)][0]
@@ -160,6 +179,8 @@ class HangReportTest(unittest.TestCase):
                 self.assertIn(b'"child"', ready)
                 child = int(re.search(rb'"child": (\d+)', ready).group(1))  # type: ignore[union-attr]
                 wait_until_hooked(launcher.pid)
+                if method != "fork":
+                    wait_for_hello(output, "resource-tracker")
                 os.killpg(launcher.pid, signal.SIGQUIT)  # what Ctrl-\ does in a terminal
                 start = errors.wait_for(r"^mpscope: stacks of \d+ process(es)? \(Ctrl-\\\)$")
                 stdout, text = self.finish(launcher, errors)
@@ -174,7 +195,9 @@ class HangReportTest(unittest.TestCase):
                 self.assertTrue(any(l.endswith(" in blocked") for l in child_lines), child_lines)
                 if method != "fork":
                     helpers = [l for l in report if re.match(r"^\d+ \w+ \[resource-tracker\]$", l)]
-                    self.assertEqual(len(helpers), 1, report)
+                    with open(output, "rb") as handle:
+                        tracker = [e for e in parse_jsonl(handle.read()) if e.get("role") == "resource-tracker"]
+                    self.assertEqual(len(helpers), 1, (report, tracker))
                 self.assertRegex(text, r"\d+ stuck \[process, %s\] __main__\.blocked exit 0" % method)
                 with open(output, "rb") as handle:
                     events = parse_jsonl(handle.read())

@@ -10,8 +10,8 @@ import subprocess
 import unittest
 from typing import Dict, List
 
-from tests.support import (PYTHON, REPO, RUN_TIMEOUT, START_METHODS, EventCollector, clean_env, exits_of, hooked_env,
-                           of_kind, sample)
+from tests.support import (PYTHON, REPO, RUN_TIMEOUT, START_METHODS, VALIDATOR, EventCollector, clean_env, exits_of,
+                           hooked_env, of_kind, sample)
 
 #: sample -> event kinds it must produce (with the default wait threshold of one second)
 EXPECTED = {
@@ -47,6 +47,8 @@ class ObjectSamplesTest(unittest.TestCase):
                 collector = collectors[name]
                 collector.wait_for(lambda c: bool(c.streams) and all(s.closed for s in c.streams), "closed streams")
                 events = collector.events()
+                for event in events:
+                    VALIDATOR.check(event)
                 for kind in EXPECTED[name]:
                     self.assertTrue(of_kind(events, kind), "%s sent no %s" % (name, kind))
                 if name == "bare_fork.py":

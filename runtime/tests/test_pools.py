@@ -59,7 +59,7 @@ if __name__ == "__main__":
 '''
 
 FAILURES = '''
-import concurrent.futures, multiprocessing, sys
+import concurrent.futures, multiprocessing, sys, time
 
 def fails(x):
     if x == 2:
@@ -91,11 +91,14 @@ def identity(x):
     return x
 
 def worker_dies(ctx, task, argument):
-    # The worker dies while taking (or returning) the task; wait for it, without waiting on the lost result.
+    # The worker dies while taking (or returning) the task. Wait until the pool has reaped it (joining it
+    # here too would race with the pool's thread: forkserver's Popen.poll is not thread-safe).
     pool = ctx.Pool(1)
     worker = pool._pool[0]
     pool.apply_async(task, (argument,))
-    worker.join(60)
+    deadline = time.monotonic() + 60
+    while worker in pool._pool and time.monotonic() < deadline:
+        time.sleep(0.01)
     pool.terminate()
     pool.join()
     return worker.exitcode
@@ -184,9 +187,13 @@ if __name__ == "__main__":
 '''
 
 
-def worker_names(text: bytes) -> bytes:
-    """How many workers a pool started before it was terminated varies from run to run, and so their numbers."""
-    return re.sub(rb"PoolWorker-[0-9]+", b"PoolWorker-N", text)
+def worker_tracebacks(text: bytes) -> List[bytes]:
+    """The tracebacks dying workers printed (CPython may print more, e.g. 3.12's resource tracker warnings).
+
+    How many workers a pool started before it was terminated varies from run to run, and so their numbers.
+    """
+    blocks = re.findall(rb"Process \S+:\nTraceback \(most recent call last\):\n(?:  .*\n)+\S.*\n", text)
+    return [re.sub(rb"PoolWorker-[0-9]+", b"PoolWorker-N", block) for block in blocks]
 
 
 class PoolCase(LifecycleCase):
@@ -275,7 +282,8 @@ class FailuresTest(PoolCase):
                 collector, hooked = self.run_observed(path, method)
                 seen = report_of(hooked.stdout)
                 self.assertEqual(seen, report_of(plain.stdout), "the parent sees the same exceptions")
-                self.assertEqual(worker_names(hooked.stderr), worker_names(plain.stderr),
+                self.assertEqual(len(worker_tracebacks(plain.stderr)), 2, plain.stderr.decode())
+                self.assertEqual(worker_tracebacks(hooked.stderr), worker_tracebacks(plain.stderr),
                                  "workers print the same tracebacks")
                 self.assertEqual(seen["unsendable"], "MaybeEncodingError")
                 self.assertEqual((seen["exploded"], seen["interrupted"]), (1, 1))
@@ -435,8 +443,8 @@ class PoolSamplesTest(PoolCase):
     def test_pool_slow_tasks(self) -> None:
         _, out, events = self.run_sample("pool_slow_tasks.py")
         self.assertEqual(out, "5000 tasks, 2 slow\n")
-        slow = sorted(e["index"] for e in of_kind(events, "task.finished") if e["duration"] >= 0.2)
-        self.assertEqual(slow, [1000, 4000])
+        recorded = {e["index"]: e["duration"] for e in of_kind(events, "task.finished")}  # a tiny one may be slow too
+        self.assertGreaterEqual(min(recorded[1000], recorded[4000]), 0.2)
 
     def test_pool_lifecycle(self) -> None:
         _, _, events = self.run_sample("pool_lifecycle.py")

@@ -102,8 +102,8 @@ class PoolWorkerTest(AgentCase):
         inqueue = ListQueue(tasks_in + [None])
         outqueue = outqueue or ListQueue([])
         tracker = tasks.TaskTracker(self.agent, lambda: waiting, tasks.describe_pool_task)
-        multiprocessing.pool.worker(tasks._Inbox(inqueue, tracker), tasks._Outbox(outqueue, tracker), None, (), None,
-                                    True)
+        stand_ins = (tasks._Inbox(inqueue, tracker), tasks._Outbox(outqueue, tasks._put_for(outqueue.put, tracker)))
+        multiprocessing.pool.worker(*stand_ins, None, (), None, True)
         tracker.process_ends(0)
         return outqueue
 

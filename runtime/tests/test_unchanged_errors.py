@@ -14,7 +14,7 @@ import unittest
 
 import os
 
-from tests.support import RUNTIME, START_METHODS, EventCollector, TempDir, clean_env, hooked_env, run
+from tests.support import RUNTIME, START_METHODS, VALIDATOR, EventCollector, TempDir, clean_env, hooked_env, run
 from tests.test_harmless import without_addresses
 
 PRELUDE = '''
@@ -117,6 +117,8 @@ class UnchangedErrorsTest(unittest.TestCase):
                 self.assertEqual(hooked.returncode, plain.returncode)
                 collector.wait_for(lambda c: bool(c.streams) and all(s.closed for s in c.streams), "closed streams")
                 self.assertTrue(collector.events(), "the hooks were there")
+                for event in collector.events():
+                    VALIDATOR.check(event)
 
 
 if __name__ == "__main__":

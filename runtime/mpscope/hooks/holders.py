@@ -78,7 +78,14 @@ def _socket_directory() -> "Optional[str]":
         return None
     if address.family != UNIX or not isinstance(address.target, str) or not os.path.isabs(address.target):
         return None  # TCP: no directory
-    return os.path.dirname(address.target) or None
+    directory = os.path.dirname(address.target)
+    try:
+        info = os.stat(directory)
+    except OSError:
+        return None
+    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return None  # not a private directory (the collector makes one): write nothing there
+    return directory
 
 
 def record(slot: "Tuple[int, int]") -> None:
@@ -86,6 +93,14 @@ def record(slot: "Tuple[int, int]") -> None:
     table = _table if _table is not None else _open()
     if table is not None:
         _SLOT.pack_into(table, slot[0], slot[1], counters.state.pid, time.time())
+
+
+def stamp(slot: "Tuple[int, int]") -> "Optional[Tuple[Any, int, int, bytes]]":
+    """(table, start, end, bytes) to write for "this process acquired it" with a slice assignment (C only)."""
+    table = _table if _table is not None else _open()
+    if table is None:
+        return None
+    return table, slot[0], slot[0] + _SLOT.size, _SLOT.pack(slot[1], counters.state.pid, 0.0)
 
 
 def holder(slot: "Tuple[int, int]") -> "Optional[Tuple[int, float]]":

@@ -90,25 +90,22 @@ class PoolRecord:
 
 
 _names: "Dict[Any, Optional[str]]" = {}
+_REMEMBERED = (type(qualified_name), type(len))  # Python functions, built-in functions
 
 
 def function_name(func: "Any") -> "Optional[str]":
-    """``qualified_name(func)``, remembered: the same functions are submitted over and over."""
-    if func is None:
-        return None
-    try:
-        return _names[func]
-    except KeyError:
-        pass
-    except Exception:  # unhashable, or a __hash__/__eq__ that raises
-        return qualified_name(func)
-    name = qualified_name(func)
-    if len(_names) >= 512:
-        _names.clear()
-    try:
+    """``qualified_name(func)``, remembered for plain functions: the same ones are submitted over and over.
+
+    Only functions are remembered: a bound method or a partial would keep its object alive.
+    """
+    if type(func) not in _REMEMBERED:
+        return qualified_name(func) if func is not None else None
+    name = _names.get(func)
+    if name is None:
+        name = qualified_name(func)
+        if len(_names) >= 512:
+            _names.clear()
         _names[func] = name
-    except Exception:
-        pass
     return name
 
 

@@ -36,6 +36,7 @@ never wrote to the pipe, lost when the process is gone).
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import weakref
@@ -79,8 +80,9 @@ _context_file: "Optional[str]" = None
 class QueueEntry:
     """What this process knows about one followed queue."""
 
-    __slots__ = ("id", "kind", "ref", "sem", "csem", "slots", "bounded", "pid", "base", "gets", "puts",
-                 "task_done", "joins", "creator", "used", "dirty", "quiet", "last", "tentative", "reader_fd")
+    __slots__ = ("id", "kind", "ref", "sem", "csem", "value", "slots", "bounded", "pid", "base", "gets", "puts",
+                 "task_done", "joins", "creator", "used", "dirty", "quiet", "last", "tentative", "reader_fd",
+                 "fork_count", "rlock")
 
     def __init__(self, ident: str, kind: str, queue: "Any") -> None:
         self.id = ident
@@ -94,12 +96,17 @@ class QueueEntry:
         except Exception:
             csem = None  # no sem_getvalue (macOS): gets are not timed
         self.csem = csem  # None for a SimpleQueue too
+        self.value = csem._get_value if csem is not None else None  # for semlocks._ENTER_PROLOGUE
+        rlock = getattr(queue, "_rlock", None)
+        # weakly: the lock holds this entry (semlocks.mark_queue_lock), and a cycle would delay its finalizer
+        self.rlock = weakref.ref(rlock) if rlock is not None else None
         maxsize = getattr(queue, "_maxsize", None)
         self.slots = maxsize if isinstance(maxsize, int) else 0  # _sem's value when the queue is empty
         self.bounded = isinstance(maxsize, int) and maxsize < _sem_value_max()
         self.creator = 0  # this process's pid if it created the queue
         self.tentative = False
         self.reader_fd = -1
+        self.fork_count = 0  # its semaphore's count in this process when it forked (see _settle_unobserved)
         self.begin_process()
 
     def begin_process(self) -> None:
@@ -112,6 +119,7 @@ class QueueEntry:
         self.joins = 0
         self.dirty = False
         self.quiet = False  # see semlocks.owned: the common lookups need nothing but a count
+        self._inline(False)
         self.used = False
         self.last: "Optional[Tuple[Any, ...]]" = None
 
@@ -129,9 +137,17 @@ class QueueEntry:
         except Exception:
             return None  # macOS has no sem_getvalue
 
+    def _inline(self, on: bool) -> None:
+        """Whether the rebuilt SemLock.__enter__ counts this queue's gets inline (its readers' lock says)."""
+        lock = self.rlock() if self.rlock is not None else None
+        if lock is not None and self.csem is not None:
+            semlocks.mark_queue_lock(lock, self if on else semlocks.SLOW)
+
     def counters_event(self) -> "Optional[Tuple[str, Dict[str, Any]]]":
         self.dirty = False
-        self.quiet = False
+        if self.quiet:
+            self.quiet = False
+            self._inline(False)
         if self.pid != _state.pid:
             return None
         fields: "Dict[str, Any]" = {"queue": self.id, "puts": self.put_count(), "gets": self.gets}
@@ -197,6 +213,10 @@ def _register_lock(lock: "Any", queue: "Any", owner: "Any", role: int) -> None:
     if lock is not None and hasattr(lock, "_semlock"):
         _locks[id(lock)] = (owner, role)
         _lock_ids[id(queue)] = _lock_ids.get(id(queue), ()) + (id(lock),)
+        if role == _RLOCK:
+            semlocks.mark_queue_lock(lock, semlocks.SLOW)
+        elif role == semlocks.IGNORED:
+            semlocks.mark_queue_lock(lock, semlocks.IGNORED_QUEUE)
 
 
 def _ignore(queue: "Any") -> None:
@@ -206,6 +226,9 @@ def _ignore(queue: "Any") -> None:
     _ignored[key] = weakref.ref(queue, _forget)
     for name in ("_sem", "_rlock", "_wlock", "_unfinished_tasks"):
         _register_lock(getattr(queue, name, None), queue, None, semlocks.IGNORED)
+    sem = getattr(queue, "_sem", None)
+    if sem is not None:
+        semlocks.bypass_put_observer(sem)
 
 
 def _forget_key(key: int) -> None:
@@ -234,6 +257,8 @@ def _follow(queue: "Any", kind: str) -> QueueEntry:
         entry = QueueEntry(semlock_id(queue._sem), kind, queue)
         _register_lock(queue._sem, queue, entry, _SEM)
         _register_lock(queue._rlock, queue, entry, _RLOCK)
+        if not entry.bounded:
+            semlocks.bypass_put_observer(queue._sem)
     _entries[id(queue)] = entry
     if not _exit_registered:
         _exit_registered = True
@@ -353,33 +378,36 @@ def _changed(entry: QueueEntry) -> None:
 def _mark(entry: QueueEntry) -> None:
     entry.dirty = True
     entry.used = True
-    entry.quiet = entry.pid == _state.pid and not entry.tentative
+    entry.quiet = entry.pid == _state.pid and not entry.tentative  # see semlocks._ENTER_PROLOGUE
+    if entry.quiet:
+        entry._inline(True)
     counters._dirty[id(entry)] = entry
 
 
-def _on_lookup(entry: QueueEntry, role: int, op: int, lock: "Any") -> None:
+def _on_lookup(entry: QueueEntry, role: int, op: int, lock: "Any", depth: int) -> None:
     """``semlocks.owned_handler``: a lookup of ``acquire``/``__enter__`` on a followed queue's lock.
 
-    Runs on every put and get, so the common cases are a few attribute reads.
-    The frame that made the lookup, when needed, is two frames up.
+    The common get (from a queue that holds items, while nothing is due) never
+    comes here: the rebuilt ``SemLock.__enter__`` counts it inline; neither does
+    a put on an unbounded queue. ``depth``: frames from here up to the caller.
     """
     if (entry.pid != _state.pid or entry.tentative) and not _refresh(entry):
         return
     if role == _RLOCK:  # a get begins
         csem = entry.csem
         if csem is not None and csem._get_value() >= entry.slots:  # empty: the get will wait
-            frame = sys._getframe(2)
+            frame = sys._getframe(depth)
             local = frame.f_locals
             if local.get("block", True):  # (get_nowait() on an empty queue raises queue.Empty)
                 _time_blocked_get(entry, frame, local.get("timeout") is not None)
             return
         if entry.sem is None:
-            _simple_get(entry, sys._getframe(2))
+            _simple_get(entry, sys._getframe(depth))
             return
     elif role == _SEM:  # Queue.put / JoinableQueue.put: _sem.acquire(block, timeout)
         csem = entry.csem
         if entry.bounded and csem is not None and csem._get_value() == 0:  # full: the put will wait
-            _time_blocked_put(entry, csem, sys._getframe(2))
+            _time_blocked_put(entry, csem, sys._getframe(depth))
     elif role == _WLOCK:  # SimpleQueue.put, after pickling
         _changed(entry)
         entry.puts += 1
@@ -501,7 +529,23 @@ def _at_exit() -> None:
         _exit_hook.run(_leftover, entry)
 
 
+def _settle_unobserved(entry: QueueEntry) -> None:
+    """Puts on an unbounded queue run no code of ours: a process that only put still counts them at exit."""
+    if entry.sem is None or (entry.pid == _state.pid and entry.used):
+        return
+    if entry.pid != _state.pid:
+        # Inherited by fork: multiprocessing's children start their semaphores' counts at zero
+        # (SemLock._after_fork); a bare os.fork() child keeps the count it had at the fork.
+        agent = _agent.current()
+        base = entry.fork_count if agent is not None and agent.origin == _agent.ORIGIN_FORK else 0
+        entry.begin_process()
+        entry.base = base
+    if entry.put_count() > 0:
+        _mark(entry)
+
+
 def _leftover(entry: QueueEntry) -> None:
+    _settle_unobserved(entry)
     used_here = entry.used and entry.pid == _state.pid
     if not used_here and entry.creator != _state.pid:
         return
@@ -559,9 +603,20 @@ def patch(queues: "Any") -> None:
     if poll_code is not None:
         _codes["poll"] = poll_code
     semlocks.owned_handler = _on_lookup
+    semlocks.rename_put_lookup(queue_class.put)
+    semlocks.rename_put_lookup(joinable.put)
     from mpscope.hooks import sync
 
     sync.codes.join = _codes.get("join")
     observe_lookups(queue_class, reset_name, _on_reset_lookup, _created_hook)
     observe_assignments(simple, "_wlock", _on_simple_wlock_set, _created_hook)
     observe_assignments(joinable, "_unfinished_tasks", _on_unfinished_set, _created_hook)
+
+
+def _after_fork_in_child() -> None:
+    for entry in list(_entries.values()):
+        entry.fork_count = _semlock_count(entry.sem)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

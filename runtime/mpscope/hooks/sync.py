@@ -35,7 +35,7 @@ import weakref
 from mpscope import events as ev
 from mpscope import waitclock
 from mpscope.guard import Hook
-from mpscope.hooks import holders, semlocks, waits
+from mpscope.hooks import counters, holders, semlocks, waits
 from mpscope.hooks.identity import semlock_id
 from mpscope.hooks.lookup import observe_lookups
 from mpscope.userframes import INTERNAL, caller_site, kind_of
@@ -129,13 +129,19 @@ def _is_user(frame: "Optional[FrameType]") -> bool:
 class UserLock:
     """A Lock, RLock, Semaphore or BoundedSemaphore the user may take (``semlocks.USER``)."""
 
-    __slots__ = ("id", "kind", "slot", "ref", "__weakref__")
+    # table/lo/hi/stamp/stamp_pid: what semlocks writes inline when this process takes the lock
+    # (holders.stamp), prepared by the first acquire in each process.
+    __slots__ = ("id", "kind", "slot", "ref", "table", "lo", "hi", "stamp", "stamp_pid", "__weakref__")
 
     def __init__(self, lock: "Any") -> None:
         self.id = semlock_id(lock)
         self.kind = kind_of_lock(lock)
         self.slot = holders.slot_of(self.id)
         self.ref = weakref.ref(lock, functools.partial(_drop, id(lock), semlocks.owned))
+        self.table: "Any" = None
+        self.lo = self.hi = 0
+        self.stamp = b""
+        self.stamp_pid = 0
 
 
 def _drop(key: int, owned: "Dict[int, Any]", ref: "Any") -> None:
@@ -156,6 +162,10 @@ def _follow(lock: "Any") -> None:
 
 def _user_acquired(owner: "UserLock") -> None:
     holders.record(owner.slot)
+    prepared = holders.stamp(owner.slot)
+    if prepared is not None:
+        owner.table, owner.lo, owner.hi, owner.stamp = prepared
+    owner.stamp_pid = counters.state.pid  # from now on semlocks writes the stamp inline
 
 
 def _on_make_methods(lock: "Any", frame: "FrameType") -> None:

@@ -34,11 +34,11 @@ are swapped for stand-ins:
   is being sent; ``run_failed`` removes it from a traceback ``_bootstrap``
   prints.
 
-The executor worker (``concurrent.futures.process._process_worker``) needs no
-stand-ins: in the worker only, reading ``_CallItem.fn`` marks the start of a
-task, assigning ``_ExceptionWithTraceback.exc`` keeps the failing line (3.9+
-clears the traceback right after), and assigning ``_ResultItem.result`` (built
-before the result is sent) marks its end.
+The executor worker (``concurrent.futures.process._process_worker``): in the
+worker only, reading ``_CallItem.fn`` marks the start of a task and assigning
+``_ExceptionWithTraceback.exc`` keeps the failing line (3.9+ clears the
+traceback right after); its result queue gets the same ``put`` stand-in, which
+sees the ``_ResultItem`` before it is sent.
 """
 
 from __future__ import annotations
@@ -180,6 +180,15 @@ class TaskTracker:
             fields["exception"] = failure
         if ended_process:
             fields["exitcode"] = exitcode
+        if ok and self.threshold < 0 and not ended_process:
+            # Full detail: every task goes out as it ends; totals only as often as for folded tasks.
+            if now - self.sent_at >= COUNTERS_PERIOD:
+                self.agent.emit(ev.TASK_FINISHED, fields, urgent=False)
+                self.send_counters(now)
+            else:
+                self.agent.emit(ev.TASK_FINISHED, fields)
+                self.unsent = True
+            return
         self.agent.emit(ev.TASK_FINISHED, fields, urgent=False)
         self.send_counters(now)
         if not ok:
@@ -302,13 +311,13 @@ class _Inbox:
 
 
 class _Outbox:
-    """Stands in for a Pool worker's result queue; ``put`` records the task's end, then sends."""
+    """Stands in for a worker's result queue; ``put`` records the task's end, then sends."""
 
     __slots__ = ("_queue", "put")
 
-    def __init__(self, queue: "Any", tracker: "TaskTracker") -> None:
+    def __init__(self, queue: "Any", put: "Callable[[Any], None]") -> None:
         self._queue = queue
-        self.put = _put_for(queue.put, tracker)
+        self.put = put
 
     def __getattr__(self, name: str) -> "Any":
         return getattr(self._queue, name)
@@ -397,7 +406,7 @@ def _install_pool_tracker(process: "Any") -> None:
         return
     reader = getattr(inqueue, "_reader", None)
     tracker = TaskTracker(agent, readiness_probe(reader) if reader is not None else _never_ready, describe_pool_task)
-    process._args = (_Inbox(inqueue, tracker), _Outbox(outqueue, tracker)) + args[2:]
+    process._args = (_Inbox(inqueue, tracker), _Outbox(outqueue, _put_for(outqueue.put, tracker))) + args[2:]
     _tracker = tracker
 
 
@@ -469,8 +478,10 @@ def _install_executor_tracker(process: "Any") -> None:
     if worker_code is None or not all(isinstance(cls, type) for cls in classes):
         return
     call_item, result_item, wrapper = classes
-    if any(name in cls.__dict__ for cls, name in ((call_item, "fn"), (result_item, "result"), (wrapper, "exc"))):
-        return  # class attributes of these names: not the classes this module knows
+    if "fn" in call_item.__dict__ or "exc" in wrapper.__dict__ or len(args) < 2:
+        return  # not the layout this module knows
+    if not callable(getattr(args[1], "put", None)):
+        return
     reader = getattr(args[0], "_reader", None)
     tracker = TaskTracker(agent, readiness_probe(reader) if reader is not None else _never_ready, describe_executor_task)
 
@@ -482,7 +493,7 @@ def _install_executor_tracker(process: "Any") -> None:
     def exception_kept(wrapped: "Any", exc: "Any") -> None:
         tracker.failure_site = innermost_site(getattr(exc, "__traceback__", None))
 
-    def result_built(item: "Any", value: "Any") -> None:
+    def result_ready(item: "Any") -> None:
         state = item.__dict__
         error = state.get("exception")
         failure = None
@@ -496,12 +507,25 @@ def _install_executor_tracker(process: "Any") -> None:
                 tracker.correct_last(lambda last: bool(getattr(last, "work_id", None) == work_id), failure)
             return
         tracker.end(task, error is None, failure)
-        if tracker.unsent:
-            tracker.send_if_idle()  # nothing queued: the worker is about to block
 
+    result_queue = args[1]
+    put = result_queue.put
+
+    def put_result(obj: "Any") -> None:
+        # obj: a _ResultItem, or the worker's pid when it stops (not a task)
+        if _hook.enabled and isinstance(obj, result_item):
+            try:
+                result_ready(obj)
+            except Exception as exc:
+                _hook.fail(exc)
+        put(obj)
+        if tracker.unsent:
+            tracker.send_if_idle()  # the worker is about to block if nothing is queued
+
+    _hidden_codes.add(put_result.__code__)
     call_item.fn = _ReadProbe("fn", fn_read)
     observe_assignments(wrapper, "exc", exception_kept, _hook)
-    observe_assignments(result_item, "result", result_built, _hook)
+    process._args = (args[0], _Outbox(result_queue, put_result)) + args[2:]
     _tracker = tracker
 
 

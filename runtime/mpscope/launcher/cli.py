@@ -293,6 +293,9 @@ def run_with_own_collector(options: RunOptions) -> int:
             if event.get("kind") == ev.HELLO:
                 # A file outlives the run and may be shared: it carries no token.
                 line = encode(dict(event, token=REDACTED_TOKEN)).encode("ascii")
+                output.write(line + b"\n")
+                output.flush()  # who is running shows up at once for anyone following the file
+                return
             output.write(line + b"\n")
 
     collector = Collector(token, on_event, model.stream_closed)

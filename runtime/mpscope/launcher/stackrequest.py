@@ -80,23 +80,37 @@ class StackRequester:
         targets = self._collector.call_locked(self._model.askable_for_stacks)
         by_signal: "List[_Pending]" = []
         by_request: "Dict[int, str]" = {}
+        answers: "Dict[int, Dict[str, Any]]" = {}
         for record in targets:
             support = record.stacks_support or {}
-            if support.get("via") == "signal" and self._in_private_dir(support.get("file")) and os.name == "posix":
-                path = support["file"]
-                offset = self._read_to.get(path, 0)
-                try:
-                    if os.path.getsize(path) < offset:
-                        offset = 0  # a new process with a reused pid started the file again
-                except OSError:
-                    continue
-                by_signal.append(_Pending(record.pid, path, offset, support.get("sigquit") is True))
+            problem = None
+            if support.get("via") == "signal" and os.name == "posix":
+                path = support.get("file")
+                if not self._in_private_dir(path):
+                    problem = "cannot be asked: its dump file is not in this run's directory"
+                else:
+                    offset = self._read_to.get(path, 0)
+                    try:
+                        if os.path.getsize(path) < offset:
+                            offset = 0  # a new process with a reused pid started the file again
+                        by_signal.append(_Pending(record.pid, path, offset, support.get("sigquit") is True))
+                    except OSError as exc:
+                        problem = "cannot be asked: its dump file is gone (%s)" % exc.strerror
             elif support.get("via") == "request":
                 request_id = "%d-%d" % (os.getpid(), next(_request_numbers))
                 line = encode_line({"kind": ev.REQUEST_STACKS, "id": request_id})
                 if self._collector.send_line(record.pid, line):
                     by_request[record.pid] = request_id
-        answers: "Dict[int, Dict[str, Any]]" = {}
+                else:
+                    problem = "cannot be asked: its stream is closed"
+            else:
+                problem = "cannot be asked: it offered no way to ask for its stacks"
+            if problem is not None:
+                # Listed all the same: a hang report that leaves a process out hides where to look.
+                fields = {"reporter": ev.REPORTER_COLLECTOR, "child_pid": record.pid, "reason": reason,
+                          "threads": [], "error": problem}
+                self._emit(ev.STACKS, fields)
+                answers[record.pid] = dict(fields, pid=os.getpid())
         answers.update(self._collect_dumps(by_signal, reason, timeout))
         answers.update(self._collect_replies(by_request, timeout))
         return [(record, answers[record.pid]) for record in targets if record.pid in answers]

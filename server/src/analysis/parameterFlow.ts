@@ -124,9 +124,16 @@ export class ParameterFlow {
       if (list) list.push(site);
       else sites.set(definition, [site]);
     };
-    const functionNames = new Set<string>();
-    for (const unit of this.scopes.units) for (const name of unit.syntax(DEFINED_FUNCTIONS, () => definedFunctions(unit))) functionNames.add(name);
-    const units = this.scopes.units.map((unit) => unit.resolved(UNIT_SITES, () => this.unitSites(unit, functionNames)));
+    let functionNames: Set<string> | undefined;
+    const units = this.scopes.units.map((unit) =>
+      unit.resolved(UNIT_SITES, () => {
+        if (functionNames === undefined) {
+          functionNames = new Set<string>();
+          for (const each of this.scopes.units) for (const name of each.syntax(DEFINED_FUNCTIONS, () => definedFunctions(each))) functionNames.add(name);
+        }
+        return this.unitSites(unit, functionNames);
+      }),
+    );
     for (const unit of units) unit.calls.forEach(add);
     for (const unit of units) unit.targets.forEach(add);
     for (const unit of units) unit.tasks.forEach(add);

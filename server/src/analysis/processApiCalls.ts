@@ -60,10 +60,6 @@ export interface UnitCalls {
   readonly submissions: readonly TaskSubmission[];
   /** Each `set_start_method` call, with the method it sets when that is a literal. */
   readonly setStartMethods: readonly { readonly call: ResolvedCall; readonly method: StartMethod }[];
-  /** Calls whose callee is an attribute, by the attribute's name (`run` for `p.run()`). */
-  readonly byMethod: ReadonlyMap<string, readonly ResolvedCall[]>;
-  /** Calls whose callee resolves to a module member, by its qualified name. */
-  readonly byQualifiedName: ReadonlyMap<string, readonly ResolvedCall[]>;
 }
 
 const UNIT_CALLS = factKey<UnitCalls>('process api calls');
@@ -115,35 +111,25 @@ export class ProcessApiCalls {
     return this.allCalls;
   }
 
-  /** Calls `receiver.name(...)` (any receiver), in source order. */
-  callsOfMethod(name: string): ResolvedCall[] {
-    return this.units.flatMap((unit) => unit.byMethod.get(name) ?? []);
-  }
 
   /**
    * Calls `receiver.name(...)` for any of `names`, in the order of `calls`; only those of `unit`
    * when given. Keep the set: selections are kept on the units, by set.
    */
   callsOfAnyMethod(names: ReadonlySet<string>, unit?: ModuleUnit): ResolvedCall[] {
-    return this.query(names, unit, (facts) => {
-      let present = false;
-      for (const name of names) if (facts.byMethod.has(name)) present = true;
-      if (!present) return [];
-      return facts.calls.filter((resolved) => {
+    return this.query(names, unit, (facts) =>
+      facts.calls.filter((resolved) => {
         const callee = unparenthesize(resolved.call.callee);
         return callee.kind === 'Attribute' && callee.name !== undefined && names.has(callee.name.name);
-      });
-    });
+      }),
+    );
   }
 
   /** Calls whose callee resolves to one of the module members `qualifiedNames` (`os.fork`), in the order of `calls`. */
   callsOfAny(qualifiedNames: ReadonlySet<string>): ResolvedCall[] {
-    return this.query(qualifiedNames, undefined, (facts) => {
-      let present = false;
-      for (const name of qualifiedNames) if (facts.byQualifiedName.has(name)) present = true;
-      if (!present) return [];
-      return facts.calls.filter((resolved) => resolved.callee?.kind === 'qualified' && qualifiedNames.has(resolved.callee.name));
-    });
+    return this.query(qualifiedNames, undefined, (facts) =>
+      facts.calls.filter((resolved) => resolved.callee?.kind === 'qualified' && qualifiedNames.has(resolved.callee.name)),
+    );
   }
 
   /** The calls `select` picks from each unit (or from `only`), kept on the unit for the set `names`. */
@@ -187,8 +173,6 @@ export class ProcessApiCalls {
     const constructions: Construction[] = [];
     const submissions: TaskSubmission[] = [];
     const setStartMethods: { call: ResolvedCall; method: StartMethod }[] = [];
-    const byMethod = new Map<string, ResolvedCall[]>();
-    const byQualifiedName = new Map<string, ResolvedCall[]>();
     const { nodes, scopes: nodeScopes } = unitVisits(unit, this.scopes);
     for (let index = 0; index < nodes.length; index++) {
       const call = nodes[index];
@@ -198,9 +182,6 @@ export class ProcessApiCalls {
       const resolved: ResolvedCall = { call, scope, callee };
       calls.push(resolved);
       resolvedByCall.set(call, resolved);
-      const written = unparenthesize(call.callee);
-      if (written.kind === 'Attribute' && written.name !== undefined) append(byMethod, written.name.name, resolved);
-      if (callee?.kind === 'qualified') append(byQualifiedName, callee.name, resolved);
       const construction = this.construction(call, callee, scope);
       if (construction) {
         constructions.push(construction);
@@ -213,7 +194,7 @@ export class ProcessApiCalls {
       }
       if (isSetStartMethodValue(callee)) setStartMethods.push({ call: resolved, method: literalStartMethod(call) });
     }
-    return { calls, constructions, submissions, setStartMethods, byMethod, byQualifiedName };
+    return { calls, constructions, submissions, setStartMethods };
   }
 
   /**
@@ -350,8 +331,3 @@ export function literalStartMethod(call: CallExpression): StartMethod {
   return node?.kind === 'String' ? startMethodFromLiteral(node.value) : 'unknown';
 }
 
-function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}

@@ -84,7 +84,14 @@ export class Resolver {
   constructor(readonly scopes: ScopeTree) {}
 
   resolve(expression: Expression, scope: Scope): Value | undefined {
-    return this.nested(() => this.resolveAtDepth(expression, scope));
+    // `nested` without its closure: this runs for every call and name in the module.
+    if (this.depth >= MAX_RESOLUTION_DEPTH) return undefined;
+    this.depth++;
+    try {
+      return this.resolveAtDepth(expression, scope);
+    } finally {
+      this.depth--;
+    }
   }
 
   /** Runs one nested resolution step, or gives up (unknown) beyond MAX_RESOLUTION_DEPTH. */

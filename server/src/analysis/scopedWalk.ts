@@ -5,7 +5,7 @@
 // them: the shape of a call does not depend on where it runs.
 
 import type { CallExpression, Expression, Statement } from '../parser';
-import { statementBlocks, statementExpressions } from '../parser';
+import { forEachExpressionChild, statementBlocks, statementExpressions } from '../parser';
 import { factKey, type ModuleUnit } from './moduleUnits';
 import type { Scope, ScopeTree } from './scopes';
 
@@ -77,8 +77,7 @@ class ScopedWalker {
       case 'Call':
         this.nodes.push(node);
         this.scopes.push(scope);
-        this.expression(node.callee, scope);
-        for (const argument of node.args) this.expression(argument.value, scope);
+        forEachExpressionChild(node, (child) => this.expression(child, scope));
         return;
       case 'Lambda':
         for (const parameter of node.parameters) if (parameter.defaultValue) this.expression(parameter.defaultValue, scope);
@@ -95,63 +94,8 @@ class ScopedWalker {
         if (node.value) this.expression(node.value, inner);
         return;
       }
-      case 'Name':
-      case 'Number':
-      case 'Constant':
-      case 'Error':
-        return;
-      case 'String':
-        for (const child of node.interpolations) this.expression(child, scope);
-        return;
-      case 'Attribute':
-        this.expression(node.object, scope);
-        return;
-      case 'Subscript':
-        this.expression(node.object, scope);
-        for (const index of node.indices) this.expression(index, scope);
-        return;
-      case 'Slice':
-        if (node.lower) this.expression(node.lower, scope);
-        if (node.upper) this.expression(node.upper, scope);
-        if (node.step) this.expression(node.step, scope);
-        return;
-      case 'Tuple':
-      case 'List':
-      case 'Set':
-        for (const element of node.elements) this.expression(element, scope);
-        return;
-      case 'Dict':
-        for (const entry of node.entries) {
-          if (entry.key) this.expression(entry.key, scope);
-          this.expression(entry.value, scope);
-        }
-        return;
-      case 'Binary':
-        this.expression(node.left, scope);
-        this.expression(node.right, scope);
-        return;
-      case 'Unary':
-        this.expression(node.operand, scope);
-        return;
-      case 'Conditional':
-        this.expression(node.body, scope);
-        this.expression(node.test, scope);
-        this.expression(node.orElse, scope);
-        return;
-      case 'Named':
-        this.expression(node.target, scope);
-        this.expression(node.value, scope);
-        return;
-      case 'Await':
-      case 'Starred':
-        this.expression(node.value, scope);
-        return;
-      case 'Yield':
-        if (node.value) this.expression(node.value, scope);
-        return;
-      case 'Parenthesized':
-        this.expression(node.inner, scope);
-        return;
+      default:
+        forEachExpressionChild(node, (child) => this.expression(child, scope));
     }
   }
 }

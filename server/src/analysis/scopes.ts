@@ -23,7 +23,7 @@ import type {
   Statement,
   WithItem,
 } from '../parser';
-import { statementBlocks, statementExpressions, walkExpression } from '../parser';
+import { forEachExpressionChild, forEachStatementExpression, statementBlocks } from '../parser';
 import { ModuleUnit, type UnitScopes } from './moduleUnits';
 
 export type ScopeKind = 'module' | 'function' | 'class' | 'lambda' | 'comprehension';
@@ -319,7 +319,7 @@ class ScopeBuilder {
       }
       case 'Assign':
         for (const target of statement.targets) {
-          this.expressions([target], scope);
+          this.expression(target, scope);
           this.bindTarget(target, scope, (name, whole) => ({
             kind: 'assignment',
             name,
@@ -327,23 +327,25 @@ class ScopeBuilder {
             statement,
           }));
         }
-        this.expressions([...optional(statement.annotation), ...optional(statement.value)], scope);
+        if (statement.annotation) this.expression(statement.annotation, scope);
+        if (statement.value) this.expression(statement.value, scope);
         return;
       case 'AugAssign':
-        this.expressions([statement.target, statement.value], scope);
+        this.expression(statement.target, scope);
+        this.expression(statement.value, scope);
         if (statement.target.kind === 'Name') {
           this.bind(scope, statement.target.name, { kind: 'augmentedAssignment', name: statement.target, statement });
         }
         return;
       case 'For':
-        this.expressions([statement.iterable], scope);
+        this.expression(statement.iterable, scope);
         this.bindTarget(statement.target, scope, (name) => ({ kind: 'loopTarget', name, loop: statement }));
         this.block(statement.body, scope);
         if (statement.orElse) this.block(statement.orElse, scope);
         return;
       case 'With':
         for (const item of statement.items) {
-          this.expressions([item.context], scope);
+          this.expression(item.context, scope);
           if (item.target) {
             this.bindTarget(item.target, scope, (name, whole) => ({ kind: 'withTarget', name, item, whole }));
           }
@@ -353,7 +355,7 @@ class ScopeBuilder {
       case 'Try':
         this.block(statement.body, scope);
         for (const handler of statement.handlers) {
-          if (handler.type) this.expressions([handler.type], scope);
+          if (handler.type) this.expression(handler.type, scope);
           if (handler.name) this.bind(scope, handler.name.name, { kind: 'exceptTarget', name: handler.name, handler });
           this.block(handler.body, scope);
         }
@@ -361,7 +363,7 @@ class ScopeBuilder {
         if (statement.finalBody) this.block(statement.finalBody, scope);
         return;
       case 'FunctionDef': {
-        this.expressions(statementExpressions(statement), scope);
+        this.ownExpressions(statement, scope);
         if (statement.name.name) {
           this.bind(scope, statement.name.name, { kind: 'function', name: statement.name, definition: statement });
         }
@@ -372,7 +374,7 @@ class ScopeBuilder {
         return;
       }
       case 'ClassDef': {
-        this.expressions(statementExpressions(statement), scope);
+        this.ownExpressions(statement, scope);
         if (statement.name.name) {
           this.bind(scope, statement.name.name, { kind: 'class', name: statement.name, definition: statement });
         }
@@ -382,33 +384,33 @@ class ScopeBuilder {
         return;
       }
       case 'Delete':
-        this.expressions(statement.targets, scope);
+        for (const target of statement.targets) this.expression(target, scope);
         for (const target of statement.targets) {
           this.bindTarget(target, scope, (name) => ({ kind: 'deletion', name }));
         }
         return;
       case 'Match':
-        this.expressions([statement.subject], scope);
+        this.expression(statement.subject, scope);
         for (const matchCase of statement.cases) {
           for (const capture of matchCase.captures) this.bind(scope, capture.name, { kind: 'matchCapture', name: capture });
-          if (matchCase.guard) this.expressions([matchCase.guard], scope);
+          if (matchCase.guard) this.expression(matchCase.guard, scope);
           this.block(matchCase.body, scope);
         }
         return;
       case 'TypeAlias':
         this.bind(scope, statement.name.name, { kind: 'typeAlias', name: statement.name });
-        this.expressions([statement.value], scope);
+        this.expression(statement.value, scope);
         return;
       case 'Global':
       case 'Nonlocal':
         // Collected up front by declareScopeStatements: they apply to the whole scope.
         return;
       case 'Error':
-        this.expressions(statement.expressions, scope);
+        for (const expression of statement.expressions) this.expression(expression, scope);
         for (const inner of statement.statements) this.statement(inner, scope);
         return;
       default:
-        this.expressions(statementExpressions(statement), scope);
+        this.ownExpressions(statement, scope);
         for (const nested of statementBlocks(statement)) this.block(nested, scope);
     }
   }
@@ -463,44 +465,46 @@ class ScopeBuilder {
     if (target === this.moduleScope) this.record.moduleBindings.push([name, made]);
   }
 
-  /** Finds the scopes expressions open (lambdas, comprehensions) and walrus bindings. */
-  private expressions(expressions: readonly Expression[], scope: Scope): void {
-    for (const expression of expressions) this.expression(expression, scope);
+  /** The expressions of a statement itself (not of its suites), in source order. */
+  private ownExpressions(statement: Statement, scope: Scope): void {
+    forEachStatementExpression(statement, (expression) => this.expression(expression, scope));
   }
 
-  private expression(root: Expression, scope: Scope): void {
-    walkExpression(root, (node) => {
-      if (node.kind === 'Lambda') {
+  /**
+   * Finds the scopes expressions open (lambdas, comprehensions) and walrus bindings, depth-first
+   * in source order; every other kind of expression is only walked through.
+   */
+  private expression(node: Expression, scope: Scope): void {
+    switch (node.kind) {
+      case 'Lambda': {
         for (const parameter of node.parameters) if (parameter.defaultValue) this.expression(parameter.defaultValue, scope);
         const inner = this.open('lambda', node, scope);
         this.parameters(node.parameters, inner);
         this.expression(node.body, inner);
-        return false;
+        return;
       }
-      if (node.kind === 'Comprehension') {
+      case 'Comprehension':
         this.comprehension(node, scope);
-        return false;
-      }
-      if (node.kind === 'Named') {
-        this.bind(namedExpressionScope(scope), node.target.name, {
-          kind: 'namedExpression',
-          name: node.target,
-          expression: node,
-        });
-      }
-      return true;
-    });
+        return;
+      case 'Named':
+        this.bind(namedExpressionScope(scope), node.target.name, { kind: 'namedExpression', name: node.target, expression: node });
+        this.expression(node.value, scope);
+        return;
+      default:
+        forEachExpressionChild(node, (child) => this.expression(child, scope));
+    }
   }
 
   private comprehension(node: ComprehensionExpression, scope: Scope): void {
     const inner = this.open('comprehension', node, scope);
-    node.clauses.forEach((clause, index) => {
+    for (let index = 0; index < node.clauses.length; index++) {
+      const clause = node.clauses[index];
       // The first iterable is evaluated in the enclosing scope, everything else inside.
       this.expression(clause.expression, index === 0 ? scope : inner);
       if (clause.kind === 'for' && clause.target) {
         this.bindTarget(clause.target, inner, (name) => ({ kind: 'loopTarget', name, loop: clause }));
       }
-    });
+    }
     this.expression(node.element, inner);
     if (node.value) this.expression(node.value, inner);
   }
@@ -511,8 +515,4 @@ function namedExpressionScope(scope: Scope): Scope {
   let current = scope;
   while (current.kind === 'comprehension' && current.parent) current = current.parent;
   return current;
-}
-
-function optional<T>(value: T | undefined): T[] {
-  return value === undefined ? [] : [value];
 }

@@ -1,7 +1,8 @@
 // The "ignore on this line" fix: add `# mpscope: ignore[CODE]` to the finding's line, or add
 // the code to such a comment that is already there.
 
-import type { SourceFile, Span } from '../parser';
+import type { Comment, SourceFile, Span } from '../parser';
+import { firstCommentFrom } from './comments';
 import type { OffsetEdit } from '../rules/rule';
 
 const EXISTING_IGNORE = /#\s*mpscope:\s*ignore\[([^\]]*)\]/i;
@@ -20,7 +21,8 @@ function editForLine(source: SourceFile, line: number, code: string): OffsetEdit
   const lines = source.lines;
   const start = lines.lineStart(line);
   const end = lines.lineEnd(line);
-  const comment = source.comments.find((candidate) => candidate.from >= start && candidate.from <= end);
+  const first = source.comments[firstCommentFrom(source.comments, start)] as Comment | undefined;
+  const comment = first !== undefined && first.from <= end ? first : undefined;
   if (comment) {
     const existing = EXISTING_IGNORE.exec(comment.text);
     if (existing) {

@@ -3,6 +3,7 @@
 // start or end on its line.
 
 import type { SourceFile } from '../parser';
+import { firstCommentFrom } from './comments';
 
 export interface LineSuppression {
   /** Every code is silenced on this line. */
@@ -30,20 +31,31 @@ export function parseSuppressionComment(text: string): LineSuppression | undefin
   return found ? { all, codes } : undefined;
 }
 
+/** The suppression comments of a file, read line by line as findings ask about them. */
 export class Suppressions {
-  private readonly byLine = new Map<number, LineSuppression>();
+  private readonly byLine = new Map<number, LineSuppression | undefined>();
 
-  constructor(source: SourceFile) {
-    for (const comment of source.comments) {
-      const parsed = parseSuppressionComment(comment.text);
-      if (parsed) this.byLine.set(source.lines.lineOf(comment.from), parsed);
-    }
-  }
+  constructor(private readonly source: SourceFile) {}
 
   isSuppressed(code: string, lines: readonly number[]): boolean {
     return lines.some((line) => {
-      const suppression = this.byLine.get(line);
+      const suppression = this.onLine(line);
       return suppression !== undefined && (suppression.all || suppression.codes.has(code));
     });
+  }
+
+  /** The suppression a comment starting on `line` makes (the last such comment, should there be several). */
+  private onLine(line: number): LineSuppression | undefined {
+    if (this.byLine.has(line)) return this.byLine.get(line);
+    const { comments, lines } = this.source;
+    let found: LineSuppression | undefined;
+    if (line >= 0 && line < lines.lineCount) {
+      const end = line + 1 < lines.lineCount ? lines.lineStart(line + 1) : Number.POSITIVE_INFINITY;
+      for (let index = firstCommentFrom(comments, lines.lineStart(line)); index < comments.length && comments[index].from < end; index++) {
+        found = parseSuppressionComment(comments[index].text) ?? found;
+      }
+    }
+    this.byLine.set(line, found);
+    return found;
   }
 }

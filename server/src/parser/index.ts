@@ -3,4 +3,14 @@
 export { IncrementalParser, parseSource, type SourceFile } from './parse';
 export { LineIndex, type Position } from './lineIndex';
 export * from './syntax';
-export { expressionChildren, statementBlocks, statementExpressions, unparenthesize, walkExpression, walkStatements } from './visit';
+export {
+  expressionChildren,
+  forEachExpressionChild,
+  forEachStatementBlock,
+  forEachStatementExpression,
+  statementBlocks,
+  statementExpressions,
+  unparenthesize,
+  walkExpression,
+  walkStatements,
+} from './visit';

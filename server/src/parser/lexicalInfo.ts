@@ -25,9 +25,13 @@ interface Collected {
   multilineStrings: Span[];
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 interface BufferFacts {
   /** Where the buffer started when the spans below were made. */
   offset: number;
+  /** The walk that last took these facts (a buffer met twice in one tree gets walked again). */
+  walk: number;
   comments: readonly Comment[];
   strings: readonly Span[];
 }
@@ -35,26 +39,45 @@ interface BufferFacts {
 /** What each TreeBuffer of a document's recent trees holds (see the file comment). */
 export class LexicalCache {
   private readonly buffers = new WeakMap<TreeBuffer, BufferFacts>();
+  private walk = 0;
 
-  /** @internal */
+  /** @internal A new walk over a tree begins. */
+  startWalk(): void {
+    this.walk++;
+  }
+
+  /**
+   * @internal What `buffer` holds, moved to `offset`. The spans are moved in place, like the
+   * syntax of re-used statements (see StatementCache): a SourceFile from an earlier parse of
+   * the document is stale once the next one is made.
+   */
   get(buffer: TreeBuffer, offset: number): BufferFacts | undefined {
     const facts = this.buffers.get(buffer);
-    if (facts === undefined || facts.offset === offset) return facts;
+    if (facts === undefined || facts.walk === this.walk) return undefined;
+    facts.walk = this.walk;
+    if (facts.offset === offset) return facts;
     const delta = offset - facts.offset;
-    facts.comments = facts.comments.map((comment) => ({ from: comment.from + delta, to: comment.to + delta, text: comment.text }));
-    facts.strings = facts.strings.map((string) => ({ from: string.from + delta, to: string.to + delta }));
+    for (const span of facts.comments as Mutable<Comment>[]) {
+      span.from += delta;
+      span.to += delta;
+    }
+    for (const span of facts.strings as Mutable<Span>[]) {
+      span.from += delta;
+      span.to += delta;
+    }
     facts.offset = offset;
     return facts;
   }
 
   /** @internal */
-  set(buffer: TreeBuffer, facts: BufferFacts): void {
-    this.buffers.set(buffer, facts);
+  set(buffer: TreeBuffer, facts: Omit<BufferFacts, 'walk'>): void {
+    this.buffers.set(buffer, { ...facts, walk: this.walk });
   }
 }
 
 export function collectLexicalInfo(tree: Tree, text: string, cache?: LexicalCache): LexicalInfo {
   const into: Collected = { comments: [], errors: [], multilineStrings: [] };
+  cache?.startWalk();
   walkTree(tree, 0, text, into, cache);
   return into;
 }
@@ -99,7 +122,7 @@ function walkCachedBuffer(buffer: TreeBuffer, offset: number, text: string, into
       offset,
       // Comment texts are slices of the document: copied, so that no old version stays alive.
       comments: into.comments.slice(comments).map((comment) => ({ from: comment.from, to: comment.to, text: detached(comment.text) })),
-      strings: into.multilineStrings.slice(strings),
+      strings: into.multilineStrings.slice(strings).map((string) => ({ from: string.from, to: string.to })),
     });
   }
 }

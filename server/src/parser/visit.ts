@@ -54,6 +54,114 @@ export function statementExpressions(statement: Statement): Expression[] {
   }
 }
 
+/**
+ * Calls `each` with the expressions that belong directly to a statement, in the order of
+ * `statementExpressions`, without building an array (the walks over every statement of a
+ * module use this).
+ */
+export function forEachStatementExpression(statement: Statement, each: (expression: Expression) => void): void {
+  switch (statement.kind) {
+    case 'Expression':
+      each(statement.value);
+      return;
+    case 'Assign':
+      for (const target of statement.targets) each(target);
+      if (statement.annotation) each(statement.annotation);
+      if (statement.value) each(statement.value);
+      return;
+    case 'AugAssign':
+      each(statement.target);
+      each(statement.value);
+      return;
+    case 'If':
+    case 'While':
+      each(statement.test);
+      return;
+    case 'For':
+      each(statement.target);
+      each(statement.iterable);
+      return;
+    case 'With':
+      for (const item of statement.items) {
+        each(item.context);
+        if (item.target) each(item.target);
+      }
+      return;
+    case 'Try':
+      for (const handler of statement.handlers) if (handler.type) each(handler.type);
+      return;
+    case 'FunctionDef':
+      for (const decorator of statement.decorators) each(decorator);
+      for (const parameter of statement.parameters) {
+        if (parameter.annotation) each(parameter.annotation);
+        if (parameter.defaultValue) each(parameter.defaultValue);
+      }
+      if (statement.returns) each(statement.returns);
+      return;
+    case 'ClassDef':
+      for (const decorator of statement.decorators) each(decorator);
+      for (const base of statement.bases) each(base.value);
+      return;
+    case 'Return':
+      if (statement.value) each(statement.value);
+      return;
+    case 'Delete':
+      for (const target of statement.targets) each(target);
+      return;
+    case 'Raise':
+      if (statement.exception) each(statement.exception);
+      if (statement.cause) each(statement.cause);
+      return;
+    case 'Assert':
+      each(statement.test);
+      if (statement.message) each(statement.message);
+      return;
+    case 'Match':
+      each(statement.subject);
+      for (const matchCase of statement.cases) if (matchCase.guard) each(matchCase.guard);
+      return;
+    case 'TypeAlias':
+      each(statement.value);
+      return;
+    case 'Error':
+      for (const expression of statement.expressions) each(expression);
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Calls `each` with the suites nested directly in a statement, in the order of
+ * `statementBlocks`, without building an array.
+ */
+export function forEachStatementBlock(statement: Statement, each: (block: Block) => void): void {
+  switch (statement.kind) {
+    case 'If':
+    case 'While':
+    case 'For':
+      each(statement.body);
+      if (statement.orElse) each(statement.orElse);
+      return;
+    case 'With':
+    case 'FunctionDef':
+    case 'ClassDef':
+      each(statement.body);
+      return;
+    case 'Try':
+      each(statement.body);
+      for (const handler of statement.handlers) each(handler.body);
+      if (statement.orElse) each(statement.orElse);
+      if (statement.finalBody) each(statement.finalBody);
+      return;
+    case 'Match':
+      for (const matchCase of statement.cases) each(matchCase.body);
+      return;
+    default:
+      return;
+  }
+}
+
 /** Suites nested directly in a statement, in source order. */
 export function statementBlocks(statement: Statement): Block[] {
   switch (statement.kind) {

@@ -1,10 +1,11 @@
 // Finds, from a module's text, the code bodies that may hold a call creating a tracked object,
 // so that the lifecycle analysis never walks the rest of a large module.
 
-import type { ClassDefinition, Expression } from '../../parser';
+import type { ClassDefinition, Expression, Identifier } from '../../parser';
 import { unparenthesize } from '../../parser';
 import { type CodeBody, unitBodies } from '../flow/codeBodies';
-import type { ModuleUnit } from '../moduleUnits';
+import { factKey, type ModuleUnit } from '../moduleUnits';
+import { unitVisits } from '../scopedWalk';
 import type { Scope, ScopeTree } from '../scopes';
 import { TRACKED_CONSTRUCTORS } from './trackedApi';
 
@@ -22,8 +23,6 @@ export interface UnitSelection {
 export class CreationSearch {
   private readonly aliasCache = new Map<Scope, Map<string, boolean>>();
   private readonly interesting: ReadonlySet<string>;
-  private readonly firsts = new Set<number>();
-  private readonly lengths = new Set<number>();
   private readonly starImports: boolean;
 
   /**
@@ -41,60 +40,54 @@ export class CreationSearch {
     for (const unit of scopes.units) for (const body of unitBodies(unit)) if (body.scope.kind === 'class') interesting.add((body.owner as ClassDefinition).name.name);
     for (const name of asNames) interesting.add(name);
     this.interesting = interesting;
-    for (const name of interesting) {
-      this.firsts.add(name.charCodeAt(0));
-      this.lengths.add(name.length);
-    }
     this.starImports = scopes.moduleScope.starImports.length > 0;
   }
 
   /**
-   * The calls of one unit that may create a tracked object, found from its text, so that the
-   * rest of a large module is never walked: a constructor's name (`Pool`, `Queue`…), a
-   * module-level name or a class name, followed by `(`. A bare name must be bound (where the
-   * call is) by an import from multiprocessing/concurrent.futures, a class statement, or an
-   * assignment of one of those (`P = mp.Pool`, `ctx = mp.get_context()`); a dotted callee must
-   * end in a constructor's name and start with such a name or a call (`get_context().Pool(`)
-   * — so `self.Process(` in a test suite does not count. Each match belongs to the innermost
-   * body whose suite holds it (the module's own code when none of the unit's does).
+   * The calls of one unit that may create a tracked object, judged by how they are written so
+   * that most calls of a large module are never resolved: the callee is a constructor's name
+   * (`Pool`, `Queue`…), a module-level name, a class name or an `as` name, written right before
+   * `(`. A bare name must be bound (where the call is) by an import from
+   * multiprocessing/concurrent.futures, a class statement, or an assignment of one of those
+   * (`P = mp.Pool`, `ctx = mp.get_context()`); a dotted callee must end in a constructor's name
+   * and start with such a name or a call (`get_context().Pool(`) — so `self.Process(` in a test
+   * suite does not count. Each call belongs to the body whose own code runs it (the module's
+   * own code when none of the unit's does); calls in lambda bodies belong to none.
    */
   unitSelection(unit: ModuleUnit): UnitSelection {
     const moduleOffsets: number[] = [];
     const selected = new Map<CodeBody, number[]>();
-    const matches: { name: string; at: number; root: string | undefined }[] = [];
-    forEachCalledName(this.text, unit.statement.from, unit.statement.to, this.interesting, this.firsts, this.lengths, (name, at) => {
+    const bodies = unit.syntax(BODIES_BY_SCOPE, () => new Map(unitBodies(unit).map((body) => [body.scope, body])));
+    const { nodes, scopes: nodeScopes } = unitVisits(unit, this.scopes);
+    for (let index = 0; index < nodes.length; index++) {
+      const call = nodes[index];
+      if (call.kind !== 'Call') continue;
+      let owner: Scope | undefined = nodeScopes[index];
+      while (owner?.kind === 'comprehension') owner = owner.parent;
+      if (owner === undefined || owner.kind === 'lambda') continue;
+      const callee = unparenthesize(call.callee);
+      const identifier = callee.kind === 'Name' ? callee : callee.kind === 'Attribute' ? callee.name : undefined;
+      if (identifier === undefined || !this.interesting.has(identifier.name) || !calledAsWritten(this.text, identifier)) continue;
+      const at = identifier.from;
+      const name = identifier.name;
       const root = dottedRoot(this.text, at);
-      if (root === undefined || CONSTRUCTOR_NAMES.has(name)) matches.push({ name, at, root });
-    });
-    if (matches.length === 0) return { module: moduleOffsets, bodies: selected };
-    // Bodies nest like brackets; sweep the sorted matches with a stack of the open suites.
-    const ordered = [...unitBodies(unit)].sort((a, b) => a.block.from - b.block.from || b.block.to - a.block.to);
-    const open: CodeBody[] = [];
-    let next = 0;
-    for (const { name, at, root } of matches) {
-      while (next < ordered.length && ordered[next].block.from <= at) {
-        const body = ordered[next++];
-        while (open.length > 0 && open[open.length - 1].block.to < body.block.from) open.pop();
-        open.push(body);
-      }
-      while (open.length > 0 && open[open.length - 1].block.to < at) open.pop();
-      const innermost = open[open.length - 1] as CodeBody | undefined;
-      const scope = innermost?.scope ?? this.scopes.moduleScope;
+      if (root !== undefined && !CONSTRUCTOR_NAMES.has(name)) continue;
       const accepted =
         root === undefined
-          ? this.aliasLike(name, scope, 0) || (this.starImports && CONSTRUCTOR_NAMES.has(name) && scope.lookup(name) === undefined)
-          : root === ')' || this.aliasLike(root, scope, 0);
+          ? this.aliasLike(name, owner, 0) || (this.starImports && CONSTRUCTOR_NAMES.has(name) && owner.lookup(name) === undefined)
+          : root === ')' || this.aliasLike(root, owner, 0);
       if (!accepted) continue;
       const relative = at - unit.statement.from;
-      if (innermost === undefined) {
-        if (moduleOffsets[moduleOffsets.length - 1] !== relative) moduleOffsets.push(relative);
-        continue;
+      const body = bodies.get(owner);
+      if (body === undefined) moduleOffsets.push(relative);
+      else {
+        const list = selected.get(body);
+        if (list === undefined) selected.set(body, [relative]);
+        else list.push(relative);
       }
-      const list = selected.get(innermost);
-      if (list === undefined) selected.set(innermost, [relative]);
-      else if (list[list.length - 1] !== relative) list.push(relative);
     }
-    return { module: moduleOffsets, bodies: selected };
+    for (const list of selected.values()) sortUnique(list);
+    return { module: sortUnique(moduleOffsets), bodies: selected };
   }
 
   /**
@@ -173,38 +166,42 @@ function expressionRoot(expression: Expression): string | undefined {
 }
 
 /**
- * Calls `visit(name, offset)` for every identifier of `names` in `text` between `from` and `to`
- * followed (after spaces) by `(`. A hand-written scan (a regular expression over a large module
- * costs several times more); identifiers whose first character or length no name has are not
- * even sliced.
+ * Whether the callee's name is written as a plain (ASCII) identifier followed, after spaces or
+ * tabs only, by `(`: how the search recognises calls it looks at (see `unitSelection`).
  */
-function forEachCalledName(
-  text: string,
-  from: number,
-  to: number,
-  names: ReadonlySet<string>,
-  firsts: ReadonlySet<number>,
-  lengths: ReadonlySet<number>,
-  visit: (name: string, at: number) => void,
-): void {
-  const length = text.length;
-  let index = from;
-  while (index < to) {
-    const code = text.charCodeAt(index);
-    if (!isIdentifierStart(code)) {
-      index++;
-      continue;
-    }
-    const start = index;
-    while (index < length && isIdentifierPart(text.charCodeAt(index))) index++;
-    if (!firsts.has(code) || !lengths.has(index - start)) continue;
-    let after = index;
-    while (after < length && (text.charCodeAt(after) === 32 || text.charCodeAt(after) === 9)) after++;
-    if (after >= length || text.charCodeAt(after) !== 40 /* ( */) continue;
-    const name = text.slice(start, index);
-    if (names.has(name)) visit(name, start);
-  }
+function calledAsWritten(text: string, identifier: Identifier): boolean {
+  const { from, to, name } = identifier;
+  if (to - from !== name.length || name.length === 0) return false;
+  if (!startsScannedIdentifier(text, from)) return false;
+  for (let index = from + 1; index < to; index++) if (!isIdentifierPart(text.charCodeAt(index))) return false;
+  let after = to;
+  while (after < text.length && (text.charCodeAt(after) === 32 || text.charCodeAt(after) === 9)) after++;
+  return after < text.length && text.charCodeAt(after) === 40 /* ( */ && !isIdentifierPart(text.charCodeAt(to));
 }
+
+/**
+ * Whether a left-to-right scan of the text that reads `[A-Za-z_][A-Za-z0-9_]*` runs (skipping
+ * anything else one character at a time) starts a run at `at`: `at` holds a letter or `_`,
+ * and no letter or `_` precedes it in the same stretch of identifier characters.
+ */
+function startsScannedIdentifier(text: string, at: number): boolean {
+  if (!isIdentifierStart(text.charCodeAt(at))) return false;
+  for (let index = at - 1; index >= 0 && isIdentifierPart(text.charCodeAt(index)); index--) {
+    if (isIdentifierStart(text.charCodeAt(index))) return false;
+  }
+  return true;
+}
+
+function sortUnique(offsets: number[]): number[] {
+  offsets.sort((a, b) => a - b);
+  let kept = 0;
+  for (const offset of offsets) if (kept === 0 || offsets[kept - 1] !== offset) offsets[kept++] = offset;
+  offsets.length = kept;
+  return offsets;
+}
+
+/** Each body of a unit, by the scope its names live in. */
+const BODIES_BY_SCOPE = factKey<ReadonlyMap<Scope, CodeBody>>('bodies by scope');
 
 function isIdentifierStart(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;

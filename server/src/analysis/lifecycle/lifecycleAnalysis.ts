@@ -161,8 +161,13 @@ export class LifecycleAnalysis implements EvaluationContext {
     // names neither (and is not part of them, reaching them by relative imports) creates nothing.
     const identity = this.scopes.identity?.name ?? '';
     if (!/multiprocessing|concurrent/.test(this.input.text) && !PROCESS_PACKAGES.test(identity)) return this.computed;
-    const search = new CreationSearch(this.scopes, this.input.text, this.input.asNames);
-    const selections = this.scopes.units.map((unit) => unit.resolved(UNIT_SELECTION, () => search.unitSelection(unit)));
+    let search: CreationSearch | undefined;
+    const selections = this.scopes.units.map((unit) =>
+      unit.resolved(UNIT_SELECTION, () => {
+        search ??= new CreationSearch(this.scopes, this.input.text, this.input.asNames);
+        return search.unitSelection(unit);
+      }),
+    );
     const moduleOffsets = selections.flatMap((selection, index) => absolute(selection.module, this.scopes.units[index].statement.from));
     if (moduleOffsets.length > 0) {
       const module = this.scopes.moduleScope.owner as Module;

@@ -14,7 +14,11 @@ import type { CallExpression, FunctionDefinition, SourceFile } from '../../parse
 import type { Rule, RuleContext } from '../rule';
 import { skippingExpectedFailures } from '../common/expectedFailures';
 import { lineNumber, snippet } from '../common/describe';
-import { type Fixer, StartMethodPaths } from './startMethodPaths';
+import { factKey } from '../../analysis/moduleUnits';
+import { type Fixer, type RepeatedSet, StartMethodPaths } from './startMethodPaths';
+
+/** The repeated `set_start_method` calls of each function body of a unit that has some. */
+const FUNCTION_REPEATS = factKey<Map<FunctionDefinition, readonly RepeatedSet[]>>('repeated set_start_method');
 
 export const setStartMethodMisuse: Rule = {
   meta: {
@@ -30,16 +34,30 @@ export const setStartMethodMisuse: Rule = {
 
     // Without any set_start_method call there is nothing to check.
     if (analysis.processApi.moduleStartMethod === undefined) return;
-    const paths = new StartMethodPaths(analysis);
     // Only a `set_start_method` call can be reported as repeated, so only the bodies that hold
-    // one need following: the module's own code, then the functions in source order.
+    // one need following: the module's own code, then the functions in source order. What a
+    // function's body does depends on names only: kept with its unit.
+    const repeats: RepeatedSet[] = [];
     const { module, functions } = bodiesSettingTheMethod(analysis);
-    if (module) paths.body(source.module.body, analysis.scopes.moduleScope);
-    for (const definition of functions) {
-      const scope = analysis.scopes.scopeOf(definition);
-      if (scope) paths.body(definition.body, scope);
+    if (module) {
+      const paths = new StartMethodPaths(analysis);
+      paths.body(source.module.body, analysis.scopes.moduleScope);
+      repeats.push(...paths.repeated);
     }
-    for (const repeated of paths.repeated) {
+    for (const definition of functions) {
+      const unit = analysis.scopes.unitAt(definition.from);
+      const bodies = unit?.resolved(FUNCTION_REPEATS, () => new Map<FunctionDefinition, readonly RepeatedSet[]>());
+      let found = bodies?.get(definition);
+      if (found === undefined) {
+        const scope = analysis.scopes.scopeOf(definition);
+        const paths = new StartMethodPaths(analysis);
+        if (scope) paths.body(definition.body, scope);
+        found = paths.repeated;
+        bodies?.set(definition, found);
+      }
+      repeats.push(...found);
+    }
+    for (const repeated of repeats) {
       if (reported.has(repeated.call)) continue;
       reported.add(repeated.call);
       context.report({
@@ -73,6 +91,7 @@ export const setStartMethodMisuse: Rule = {
  */
 export function unguardedSetStartMethods(analysis: ModuleAnalysis): CallExpression[] {
   const found: CallExpression[] = [];
+  if (analysis.processApi.setStartMethodCalls.length === 0) return found;
   visitExecutedCode(analysis.source.module.body, analysis.scopes.moduleScope, analysis.scopes, {
     call: (call, scope) => {
       if (!analysis.processApi.isSetStartMethod(call, scope) || StartMethodPaths.isForced(call)) return;

@@ -14,6 +14,8 @@ import { snippet } from '../common/describe';
 
 export const CALL_START_TITLE = 'Call `start()` instead';
 
+const RUN: ReadonlySet<string> = new Set(['run']);
+
 export const runInsteadOfStart: Rule = {
   meta: {
     code: 'MP011',
@@ -24,7 +26,7 @@ export const runInsteadOfStart: Rule = {
   check(ruleContext: RuleContext): void {
     const context = skippingExpectedFailures(ruleContext);
     const { analysis, source } = context;
-    for (const { call, scope } of analysis.processApi.callsOfMethod('run')) {
+    for (const { call, scope } of analysis.processApi.callsOfAnyMethod(RUN)) {
       const callee = unparenthesize(call.callee);
       if (callee.kind !== 'Attribute' || callee.name?.name !== 'run' || call.args.length > 0) continue;
       const receiver = analysis.resolver.resolve(callee.object, scope);
