@@ -439,6 +439,46 @@ if __name__ == "__main__":
         self.assertEqual(forks[0]["ppid"], main["pid"])
 
 
+    @unittest.skipUnless(hasattr(os, "fork"), "needs os.fork")
+    def test_a_debugger_wrapping_os_fork_does_not_turn_processes_into_bare_forks(self) -> None:
+        # debugpy (subProcess on) replaces os.fork with a function of its pydevd modules: the frame
+        # that calls the real fork is theirs, multiprocessing's fork Popen is one frame further up.
+        self.tmp.write("_pydev_bundle/__init__.py", "")
+        self.tmp.write("_pydev_bundle/pydev_monkey.py", '''
+import os
+
+_original_fork = os.fork
+
+
+def new_fork():
+    return _original_fork()
+''')
+        path = self.program("debugged_fork.py", '''
+import multiprocessing, os, sys
+from _pydev_bundle import pydev_monkey
+
+def work():
+    pass
+
+if __name__ == "__main__":
+    os.fork = pydev_monkey.new_fork
+    p = multiprocessing.get_context("fork").Process(target=work)
+    p.start()
+    p.join()
+    pid = os.fork()
+    if pid == 0:
+        os._exit(4)
+    os.waitpid(pid, 0)
+    report(process=p.pid, bare=pid)
+''')
+        collector, result = self.run_observed(path, "fork")
+        report = report_of(result.stdout)
+        events = self.settle(collector, [report["process"]], hello_from=[report["process"], report["bare"]])
+        self.assertEqual([h["role"] for h in hellos(events, pid=report["process"])], ["process"])
+        self.assertEqual([h["role"] for h in hellos(events, pid=report["bare"])], ["fork"])
+        self.assertEqual(exits_of(events, report["bare"])["self"]["exitcode"], 4)
+
+
 class RobustnessTest(LifecycleCase):
     def test_a_failing_hook_disables_itself_and_reports_once(self) -> None:
         path = self.program("sabotage.py", '''

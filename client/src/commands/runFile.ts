@@ -8,6 +8,7 @@ import { findOnPath, Interpreter, selectInterpreter } from '../python/interprete
 import { pythonExtensionInterpreter } from '../python/pythonExtension';
 import type { Collector } from '../session/collector';
 import type { SessionCredentials } from '../session/sessionServer';
+import { runtimeOptionsFromSettings } from '../session/runtimeSettings';
 import { PROCESSES_VIEW_ID } from '../views/processTree';
 import { launcherArgv, runEnvironment } from './runPlan';
 import { commandLine, shellKindFor } from './shellCommand';
@@ -70,7 +71,10 @@ export class RunFileCommand implements vscode.Disposable {
       sessionEnv: credentials.env,
       runtimeDir: path.join(this.extensionPath, 'runtime'),
       existingPythonPath: process.env.PYTHONPATH,
-      runtimeOptions: credentials.runtimeOptions,
+      runtimeOptions: {
+        ...runtimeOptionsFromSettings(vscode.workspace.getConfiguration('mpscope.runtime', vscode.Uri.file(file))),
+        ...credentials.runtimeOptions,
+      },
       existingOptions: process.env.MPSCOPE_OPTIONS,
     });
     const terminal = vscode.window.createTerminal({

@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import { mergeRuntimeOptions } from '../commands/runPlan';
 import type { Collector } from '../session/collector';
 import type { SessionCredentials } from '../session/sessionServer';
+import { runtimeOptionsFromSettings } from '../session/runtimeSettings';
 import { EnvValues, parseEnvFile } from './envFile';
 import { DEBUG_ENABLE_SETTING, launchEnvironment, shouldInstrument } from './launchEnvironment';
 import { DebugSessionLinks, SESSION_MARKER } from './debugSessionLinks';
@@ -51,9 +52,10 @@ export class MpscopeDebugConfigurationProvider implements vscode.DebugConfigurat
       bootstrapDir: path.join(this.extensionPath, 'runtime', 'bootstrap'),
       sessionEnv: credentials.env,
     });
-    // Where stack dumps go (Dump Stacks), over the user's own MPSCOPE_OPTIONS.
+    // The mpscope.runtime settings and where stack dumps go (Dump Stacks), over the user's own MPSCOPE_OPTIONS.
     const userOptions = [config.env.MPSCOPE_OPTIONS, envFile?.MPSCOPE_OPTIONS, process.env.MPSCOPE_OPTIONS].find((value): value is string => typeof value === 'string');
-    config.env.MPSCOPE_OPTIONS = mergeRuntimeOptions(userOptions, credentials.runtimeOptions);
+    const settings = runtimeOptionsFromSettings(vscode.workspace.getConfiguration('mpscope.runtime', folder?.uri));
+    config.env.MPSCOPE_OPTIONS = mergeRuntimeOptions(userOptions, { ...settings, ...credentials.runtimeOptions });
     config[SESSION_MARKER] = credentials.sessionId;
     this.links.expect(credentials.sessionId);
     this.log.info(`session ${credentials.sessionId}: debug session "${config.name}" (${config.type}) will report to the process tree`);

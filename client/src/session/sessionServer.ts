@@ -49,10 +49,15 @@ export interface SessionCredentials {
   readonly runtimeOptions: RuntimeOptions;
 }
 
-/** The keys of MPSCOPE_OPTIONS the collector sets (runtime/mpscope/options.py). */
+/** The keys of MPSCOPE_OPTIONS the extension sets (runtime/mpscope/options.py). */
 export interface RuntimeOptions {
   readonly stacks_dir?: string;
   readonly stacks_via?: 'request';
+  // From the mpscope.runtime.* settings (runtimeSettings.ts).
+  readonly capture_args?: boolean;
+  readonly task_threshold_ms?: number;
+  readonly task_detail?: 'full';
+  readonly wait_threshold_ms?: number;
 }
 
 const DEFAULT_HELLO_TIMEOUT_MS = 10_000;

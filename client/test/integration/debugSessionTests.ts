@@ -119,6 +119,9 @@ export function debugSessionTests(api: MpscopeApi): IntegrationTest[] {
             return [...codes].sort().join() === '0,3' && failed ? { s, main, failed } : `children's exit codes: ${codes.join()}`;
           });
           assert(done.s.debuggeePid === report.main.pid, `debuggee pid ${done.s.debuggeePid}, main ${report.main.pid}`);
+          // debugpy wraps os.fork: the children are still multiprocessing's, not bare forks.
+          const roles = report.children.map((view) => done.s.processes.find((p) => p.pid === view.pid)?.role);
+          assert(roles.every((role) => role === 'process'), `children's roles: ${roles.join()}`);
 
           // The view: the session under its debug name, the children under the main process.
           let tree = await renderTree(api.processTree);

@@ -38,9 +38,24 @@ def install() -> None:
     _installed = True
 
 
+#: Modules of debuggers that replace ``os.fork`` with a function of theirs (debugpy / pydevd, with
+#: ``subProcess`` on): their frames stand between the real fork and the code that asked for it.
+_FORK_WRAPPERS = ("_pydev_bundle", "_pydevd_bundle", "pydevd", "debugpy")
+
+
 def _after_in_child() -> None:
     if _hook.enabled:
-        _hook.run(_child_begins, sys._getframe(1))
+        _hook.run(_child_begins, _forking_frame(sys._getframe(1)))
+
+
+def _forking_frame(frame: "Optional[FrameType]") -> "Optional[FrameType]":
+    """The frame that asked for the fork: ``frame``, or the first one above a debugger's wrapper."""
+    for _ in range(8):
+        module = frame.f_globals.get("__name__") if frame is not None else None
+        if frame is None or not isinstance(module, str) or module.partition(".")[0] not in _FORK_WRAPPERS:
+            return frame
+        frame = frame.f_back
+    return frame
 
 
 def _child_begins(forker: "Optional[FrameType]") -> None:
