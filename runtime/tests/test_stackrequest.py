@@ -3,8 +3,8 @@
 Real processes stand in for a program's: one that registered faulthandler like
 the hooks do, and witnesses that print when SIGURG reaches them. Only a process
 whose hello advertised a dump file in the collector's own directory, and whose
-stream is still open, may be signalled; one that cannot be asked is listed with
-the reason.
+stream is still open, may be signalled; every other running process is listed
+with the reason it cannot be asked.
 """
 
 from __future__ import annotations
@@ -92,6 +92,7 @@ class StackRequesterTest(unittest.TestCase):
         foreign_file = self.start(WITNESS)
         closed = self.start(WITNESS)
         exited = self.start(WITNESS)
+        self.hello(os.getpid())  # the parent: says hello, offers no stacks
         self.deliver({"kind": "process.created", "pid": os.getpid(), "proc": "x-1", "name": "p", "role": "process",
                       "start_method": "spawn"})
         self.deliver({"kind": "process.started", "pid": os.getpid(), "proc": "x-1", "child_pid": never_said_hello.pid})
@@ -106,17 +107,27 @@ class StackRequesterTest(unittest.TestCase):
         self.hello(dumper.pid, {"via": "signal", "signal": "SIGURG", "file": dump_file, "sigquit": False})
 
         answers = dict((record.pid, event) for record, event in self.requester.request("request"))
-        # The foreign file is never written to, but its process is listed with the reason.
-        self.assertEqual(sorted(answers), sorted([dumper.pid, foreign_file.pid]))
-        self.assertEqual(answers[foreign_file.pid]["threads"], [])
-        self.assertIn("not in this run's directory", answers[foreign_file.pid]["error"])
+        # Only the dumper is signalled; every other running process is listed with the reason.
+        reasons = {
+            never_said_hello.pid: "without mpscope's hooks",
+            no_stacks.pid: "offered no way",
+            foreign_file.pid: "not in this run's directory",
+            closed.pid: "stream closed",
+            os.getpid(): "offered no way",
+        }
+        self.assertEqual(sorted(answers), sorted([dumper.pid] + list(reasons)), "the exited one is not listed")
+        for pid, reason in reasons.items():
+            self.assertEqual(answers[pid]["threads"], [])
+            self.assertIn(reason, answers[pid]["error"])
         event = answers[dumper.pid]
         self.assertEqual((event["reporter"], event["child_pid"], event["reason"]), ("collector", dumper.pid, "request"))
         self.assertNotIn("error", event)
         main = event["threads"][0]
         self.assertTrue(main["main"])
         self.assertEqual([f["function"] for f in main["frames"]], ["waiting_for_stdin", "<module>"])
-        self.assertEqual(sorted(e["child_pid"] for e in self.emitted), sorted([dumper.pid, foreign_file.pid]))
+        self.assertEqual(sorted(e["child_pid"] for e in self.emitted), sorted(answers))
+        for event in self.emitted:
+            VALIDATOR.check(dict(event, v=1, kind="stacks", t=0.0, pid=os.getpid()))
 
         # A second request reads only the new dump.
         again = dict((record.pid, event) for record, event in self.requester.request("timer"))

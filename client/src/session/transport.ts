@@ -1,6 +1,7 @@
 // Where the collector listens. POSIX: a Unix socket inside a fresh directory only the user can
 // enter (0700), so other local users cannot even reach it. Windows: loopback TCP on a random
 // port (other local users can connect there, which is why every stream must present the token).
+import { constants as fsConstants, accessSync, statSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,7 +25,34 @@ export interface ListenTarget {
 const MAX_SOCKET_PATH_BYTES = 103;
 const SOCKET_NAME = 'collector.sock';
 
-export async function prepareListenTarget(kind: TransportKind, tmpdir: string = os.tmpdir()): Promise<ListenTarget> {
+const SHARED_MEMORY_DIR = '/dev/shm';
+/** The sticky bit of a directory's mode (Node has no constant for it). */
+const STICKY_BIT = 0o1000;
+
+/**
+ * The parent of the private directory. Every process of a run creates its stack dump file there
+ * as it starts (a forked child inside `os.fork()`), and creating a file in a disk-backed temp
+ * directory costs about 0.2 ms against 6 µs on tmpfs (runtime/mpscope/launcher/privatedir.py,
+ * the launcher's twin of this choice). So on Linux: `/dev/shm` when it is a sticky, writable
+ * directory and the user did not pick a temp directory with TMPDIR; elsewhere `os.tmpdir()`.
+ */
+export function defaultPrivateParent(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  candidate: string = SHARED_MEMORY_DIR,
+): string {
+  if (platform !== 'linux' || env.TMPDIR) return os.tmpdir();
+  try {
+    const info = statSync(candidate);
+    if (!info.isDirectory() || (info.mode & STICKY_BIT) === 0) return os.tmpdir();
+    accessSync(candidate, fsConstants.W_OK | fsConstants.X_OK);
+    return candidate;
+  } catch {
+    return os.tmpdir();
+  }
+}
+
+export async function prepareListenTarget(kind: TransportKind, tmpdir: string = defaultPrivateParent()): Promise<ListenTarget> {
   if (kind === 'tcp') {
     return { kind };
   }

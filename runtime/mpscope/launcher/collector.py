@@ -18,13 +18,13 @@ import selectors
 import shutil
 import socket
 import sys
-import tempfile
 import threading
 import time
 
 from mpscope import PROTOCOL_VERSION
 from mpscope import events as ev
 from mpscope.address import format_tcp, format_unix
+from mpscope.launcher.privatedir import make_private_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ class Collector:
 
     def start(self) -> str:
         """Listen and serve in a background thread; returns the ``MPSCOPE_ADDR`` value."""
-        self._dir = tempfile.mkdtemp(prefix="mpscope-")  # created 0700: the socket and the stack dumps
+        self._dir = make_private_dir()  # created 0700: the socket and the stack dumps
         if hasattr(socket, "AF_UNIX") and sys.platform != "win32":
             path = os.path.join(self._dir, "events.sock")
             listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -206,9 +206,9 @@ class RunModel:
         """Exactly one merged exit record (or None: not ended) for every process of the program."""
         return {record.pid: record.merged_exit() for record in self.shown()}
 
-    def askable_for_stacks(self) -> "List[ProcessRecord]":
-        """Processes that said how to ask for their stacks and whose stream is still open (so still alive)."""
-        return [r for r in self.shown() if r.stacks_support is not None and r.stream_open and not r.exits]
+    def running(self) -> "List[ProcessRecord]":
+        """Processes of the program with no exit record: those a hang report is about."""
+        return [r for r in self.shown() if not r.exits]
 
     def lost_processes(self) -> "List[ProcessRecord]":
         """Processes whose stream closed without any exit record (the collector reports them)."""

@@ -76,15 +76,24 @@ class StackRequester:
         return os.path.dirname(os.path.realpath(path)) == real_dir
 
     def request(self, reason: str, timeout: float = ANSWER_TIMEOUT) -> "List[Tuple[ProcessRecord, Dict[str, Any]]]":
-        """Ask every live process; (record, stacks event) for each, in the order of the process tree."""
-        targets = self._collector.call_locked(self._model.askable_for_stacks)
+        """Ask every running process; (record, stacks event) for each, in the order of the process tree.
+
+        A process that cannot be asked (no hooks, a closed stream, no usable way
+        to ask) gets an event with the reason instead of stacks: a hang report
+        that leaves a process out hides where to look.
+        """
+        targets = self._collector.call_locked(self._model.running)
         by_signal: "List[_Pending]" = []
         by_request: "Dict[int, str]" = {}
         answers: "Dict[int, Dict[str, Any]]" = {}
         for record in targets:
             support = record.stacks_support or {}
             problem = None
-            if support.get("via") == "signal" and os.name == "posix":
+            if not record.said_hello:
+                problem = "cannot be asked: it runs without mpscope's hooks (or has not said hello yet)"
+            elif record.stream_closed:
+                problem = "cannot be asked: its stream closed without an exit record (it may be gone)"
+            elif support.get("via") == "signal" and os.name == "posix":
                 path = support.get("file")
                 if not self._in_private_dir(path):
                     problem = "cannot be asked: its dump file is not in this run's directory"
@@ -106,7 +115,6 @@ class StackRequester:
             else:
                 problem = "cannot be asked: it offered no way to ask for its stacks"
             if problem is not None:
-                # Listed all the same: a hang report that leaves a process out hides where to look.
                 fields = {"reporter": ev.REPORTER_COLLECTOR, "child_pid": record.pid, "reason": reason,
                           "threads": [], "error": problem}
                 self._emit(ev.STACKS, fields)
