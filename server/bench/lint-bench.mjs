@@ -113,18 +113,33 @@ for (let i = 0; i < runs; i++) {
 // stays valid Python), then deletes it again; both versions are linted. The edits are spread
 // over the file's function bodies. A second series types anywhere a name is (module-level names
 // too, which invalidate more).
+// Typing inside a keyword (`return` → `reqturn`) is a syntax error, which the parser handles with
+// a full parse (see IncrementalParser.parse); the edits here are meant to keep the text valid.
+const KEYWORDS = new Set(
+  ('False None True and as assert async await break class continue def del elif else except finally for from ' +
+    'global if import in is lambda nonlocal not or pass raise return try while with yield').split(' '),
+);
+
+function names(slice, offset) {
+  const positions = [];
+  for (const match of slice.matchAll(/[A-Za-z_][A-Za-z0-9_]{3,}/g)) {
+    if (!KEYWORDS.has(match[0])) positions.push(offset + match.index + 2);
+  }
+  return positions;
+}
+
 function namesInFunctionBodies() {
   const positions = [];
   walkStatements(parseSource(text).module.body, (statement) => {
     if (statement.kind !== 'FunctionDef') return;
     const { from, to } = statement.body;
-    for (const match of text.slice(from, to).matchAll(/[A-Za-z_][A-Za-z0-9_]{3,}/g)) positions.push(from + match.index + 2);
+    positions.push(...names(text.slice(from, to), from));
   });
   return [...new Set(positions)].sort((a, b) => a - b);
 }
 
 function namesAnywhere() {
-  return [...text.matchAll(/[A-Za-z_][A-Za-z0-9_]{3,}/g)].map((match) => match.index + 2);
+  return names(text, 0);
 }
 
 /**

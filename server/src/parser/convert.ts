@@ -222,8 +222,8 @@ export class SyntaxConverter {
   /** A statement, re-used from a previous parse when its text is unchanged. */
   private cachedStatement(node: LezerNode): readonly Statement[] {
     const cache = this.cache;
-    // Only top-level statements are cached (see StatementCache).
-    if (cache === undefined || this.depth > 0 || this.errors.touches(node.from, node.to)) return this.statement(node);
+    if (cache === undefined || this.depth > 1 || this.errors.touches(node.from, node.to)) return this.statement(node);
+    if (this.depth === 1) return this.nestedStatement(node, cache);
     // The key is the statement's text with the indentation before it. A statement that does not
     // start its line (after `;`, or after text recovery skipped) is not cached: the same line
     // could hold a different statement (`x = f()` there, only `f()` after an error at `=`).
@@ -239,6 +239,23 @@ export class SyntaxConverter {
     if (reused !== undefined) return reused;
     const statements = this.statement(node);
     cache.put(key, statements, this.keys !== undefined);
+    return statements;
+  }
+
+  /**
+   * A statement directly inside a top-level one (a method of a class, a statement of a function
+   * body): an edit inside a large class re-converts only what changed. It is re-used as a copy,
+   * never as the cached object itself, which belongs to the top-level statement it was made in
+   * (see StatementCache).
+   */
+  private nestedStatement(node: LezerNode, cache: StatementCache): readonly Statement[] {
+    const lineStart = this.lines.lineStart(this.lines.lineOf(node.from));
+    if (!/^[ \t\f]*$/.test(this.text.slice(lineStart, node.from))) return this.statement(node);
+    const key = this.text.slice(lineStart, node.to);
+    const reused = cache.copyOfNested(key, node.from);
+    if (reused !== undefined) return reused;
+    const statements = this.statement(node);
+    cache.putNested(key, statements);
     return statements;
   }
 

@@ -1,10 +1,12 @@
-// Re-use of converted top-level statements between incremental parses of one document. A
-// statement whose text (with the indentation before it) is unchanged converts to the same
-// syntax, only moved: its previous conversion is moved in place (every offset shifted), which
+// Re-use of converted statements between incremental parses of one document. A statement whose
+// text (with the indentation before it) is unchanged converts to the same syntax, only moved.
+// A top-level statement's previous conversion is moved in place (every offset shifted), which
 // costs a fraction of converting again and keeps the objects' identity from one version to the
-// next. Only top-level statements are cached, so that no object belongs to two cached
-// statements (an edit inside a class re-converts that class). Statements containing syntax
-// errors are never cached (error recovery may still adopt statements into them).
+// next. The statements one level down (the methods of a class, the statements of a function)
+// are kept too, so that an edit inside a large class re-converts only what changed; they are
+// objects of a top-level statement as well, so they are only ever re-used as shifted copies:
+// no object is moved on behalf of two entries. Statements containing syntax errors are never
+// cached (error recovery may still adopt statements into them).
 //
 // Because objects move in place, a SourceFile from an earlier parse of the same document is
 // stale once the next one is made: consumers use the latest (the language server does).
@@ -30,6 +32,7 @@ const PRUNE_EVERY_PARSES = 64;
 
 export class StatementCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly nested = new Map<string, Entry>();
   private generation = 0;
 
   /** The statements converted for `key` before, moved to start at `from`. */
@@ -53,6 +56,20 @@ export class StatementCache {
     return entry.statements;
   }
 
+  /** A copy of the nested statements converted for `key` before, moved to start at `from`. */
+  copyOfNested(key: string, from: number): readonly Statement[] | undefined {
+    const entry = this.nested.get(key);
+    if (entry === undefined || entry.statements.length === 0) return undefined;
+    entry.generation = this.generation;
+    const delta = from - entry.statements[0].from;
+    return entry.statements.map((statement) => shiftedCopy(statement, delta));
+  }
+
+  /** Records nested statements (one level below a top-level statement) converted for `key`. */
+  putNested(key: string, statements: readonly Statement[]): void {
+    this.nested.set(detached(key), { statements, spans: undefined, generation: this.generation });
+  }
+
   /** `keyIsDetached`: the key shares no storage with the document's text (else it is copied). */
   put(key: string, statements: readonly Statement[], keyIsDetached = false): void {
     // Copy the key: a slice would keep this whole version of the document alive.
@@ -63,13 +80,16 @@ export class StatementCache {
   endParse(): void {
     this.generation++;
     if (this.generation % PRUNE_EVERY_PARSES !== 0) return;
-    for (const [key, entry] of this.entries) {
-      if (entry.generation < this.generation - PRUNE_EVERY_PARSES) this.entries.delete(key);
+    for (const cache of [this.entries, this.nested]) {
+      for (const [key, entry] of cache) {
+        if (entry.generation < this.generation - PRUNE_EVERY_PARSES) cache.delete(key);
+      }
     }
   }
 
   clear(): void {
     this.entries.clear();
+    this.nested.clear();
   }
 }
 

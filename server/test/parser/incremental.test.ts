@@ -96,6 +96,41 @@ describe('incremental parsing', () => {
     assert.equal(view(parser.parse(text)), view(parseSource(text)), 'and moved to the right offsets');
   });
 
+  it('inside large classes, re-uses copies of the unchanged methods and stays exact', () => {
+    // Methods with the same text in several classes and twice in one class: a copy each, so that
+    // moving one class never moves another's objects.
+    const method = (name: string, body: string): string => `    def ${name}(self, q):\n        ${body}\n`;
+    const classes = Array.from({ length: 6 }, (_, c) =>
+      [`class Case${c}(object):`, method('setUp', 'self.q = q'), method('setUp', 'self.q = q'), method(`test_${c}`, `q.put(${c})`),
+        method('tearDown', 'q.close()')].join('\n'),
+    );
+    const original = `import multiprocessing as mp\n\n${classes.join('\n')}\n`;
+    // One edit in one method: the other classes are the same objects, moved.
+    const first = new IncrementalParser();
+    const before = first.parse(original).module.body.statements;
+    const put = original.indexOf('q.put(3)') + 'q.put('.length;
+    first.edit(put, put, 1);
+    const edited = `${original.slice(0, put)}1${original.slice(put)}`;
+    const after = first.parse(edited).module.body.statements;
+    assert.deepEqual(after.map((statement, index) => statement === before[index]), [true, true, true, true, false, true, true]);
+    assert.equal(view(first.parse(edited)), view(parseSource(edited)));
+
+    let text = original;
+    const parser = new IncrementalParser();
+    parser.parse(text);
+    const random = new SeededRandom(2718);
+    for (let step = 0; step < 120; step++) {
+      const starts = [...text.matchAll(/self\.q|q\.put|q\.close/g)].map((match) => match.index);
+      const at = random.pick(starts) + 1;
+      const edits: [number, number, string][] = random.next() < 0.5 ? [[at, at, 'x'], [at, at + 1, '']] : [[at, at, 'x']];
+      for (const [from, to, insert] of edits) {
+        text = text.slice(0, from) + insert + text.slice(to);
+        parser.edit(from, to, insert.length);
+        assert.equal(view(parser.parse(text)), view(parseSource(text)), `step ${step} at ${from}`);
+      }
+    }
+  });
+
   it('re-uses nothing from a tree with syntax errors (a full parse gives the reference result)', () => {
     const parser = new IncrementalParser();
     let text = 'import multiprocessing as mp\nx = (\ny = 1\n';
