@@ -71,6 +71,21 @@ class RunModelTest(unittest.TestCase):
         model.add(exited(1, "parent", -9, child=4, signal="SIGKILL"))  # a later parent record supersedes lost
         self.assertEqual(model.processes[4].state, STATE_KILLED)
 
+    def test_a_process_that_died_before_its_hello_is_settled_and_lost(self):
+        # pid 3 is known from its parent only: it never said hello, so no stream will ever close.
+        model = model_of(hello(1, 0, "main"), created(1, "p-1", "quiet"), started(1, "p-1", 3), hello(2, 1, "process"))
+        model.add(exited(1, "parent", 0, child=2))
+        model.stream_closed(1)
+        model.stream_closed(2)
+        self.assertFalse(model.settled())
+        self.assertFalse(model.settled(lambda pid: False), "still running as far as anyone knows")
+        self.assertTrue(model.settled(lambda pid: pid == 3))
+        self.assertEqual([r.pid for r in model.lost_processes()], [1])
+        self.assertEqual([r.pid for r in model.lost_processes(lambda pid: pid == 3)], [1, 3])
+        # A process that said hello is settled by its stream, never by the OS's word alone.
+        model = model_of(hello(1, 0, "main"))
+        self.assertFalse(model.settled(lambda pid: True))
+
     def test_tree_uses_the_starter_and_hides_the_launcher(self):
         model = model_of(
             hello(5, 1, "launcher"),

@@ -7,7 +7,7 @@ events going to the launcher's collector), records each test's outcome, and prin
 a table and every difference. A difference is then re-run on its own, several
 times each way, to tell a flaky test (the machine's load) from one the hooks change.
 
-    python3 runtime/tools/compare_cpython_suites.py                 # everything (~1 h on 2 cores)
+    python3 runtime/tools/compare_cpython_suites.py                 # everything (~8 min on 2 cores)
     python3 runtime/tools/compare_cpython_suites.py --methods fork --suites processes
     python3 runtime/tools/compare_cpython_suites.py --python /path/to/python3.13 --json report.json
 

@@ -14,6 +14,7 @@ from mpscope.address import parse_address
 from mpscope.exits import exit_record
 from mpscope.jsonline import encode
 from mpscope.launcher.collector import Collector
+from mpscope.launcher.liveness import process_gone
 from mpscope.launcher.program import RunningProgram, child_command, child_environment, end_like
 from mpscope.exits import signal_name
 from mpscope.launcher.runmodel import ProcessRecord, RunModel
@@ -324,13 +325,13 @@ def run_with_own_collector(options: RunOptions) -> int:
         if program is not None:
             returncode = program.wait(options.dump_after, lambda: dump(ev.REASON_TIMER))
             launcher.emit(ev.PROCESS_EXITED, exit_record(ev.REPORTER_LAUNCHER, returncode, child_pid=program.pid))
-            collector.wait_until(model.settled, QUIET_TIMEOUT)
+            collector.wait_until(lambda: model.settled(process_gone), QUIET_TIMEOUT)
     finally:
         collector.stop()
         if program is not None:
             program.restore_handlers()
     # The collector's thread is gone: the model is ours alone from here.
-    for record in model.lost_processes():
+    for record in model.lost_processes(process_gone):
         launcher.emit(ev.PROCESS_EXITED, exit_record(ev.REPORTER_COLLECTOR, None, child_pid=record.pid))
     if program is not None:
         _label_main(model, program.pid, options)

@@ -39,6 +39,10 @@ if TYPE_CHECKING:
 READ_SIZE = 1 << 16
 
 
+#: How often ``wait_until`` re-checks its predicate when no event arrives.
+RECHECK = 0.25
+
+
 class CollectorStats:
     def __init__(self) -> None:
         self.connections = 0
@@ -138,8 +142,10 @@ class Collector:
 
         with self._lock:
             while True:
-                if not self._lock.wait_for(lambda: not self._connections and predicate(), remaining()):
-                    return False
+                # Re-checked now and then, not only on events: the predicate may ask the OS too.
+                while not self._lock.wait_for(lambda: not self._connections and predicate(), min(remaining(), RECHECK)):
+                    if remaining() <= 0:
+                        return False
                 target = self._drains + 1
                 self._drain_requested = True
                 self._wake()

@@ -14,7 +14,7 @@ from mpscope import events as ev
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Optional
+    from typing import Any, Callable, Dict, List, Optional
 
 # Whose exit code is trusted first.
 _EXIT_PRIORITY = (ev.REPORTER_LAUNCHER, ev.REPORTER_PARENT, ev.REPORTER_SELF, ev.REPORTER_COLLECTOR)
@@ -123,6 +123,10 @@ class ProcessRecord:
         return STATE_EXITED if code == 0 else STATE_FAILED
 
 
+def _never_gone(pid: int) -> bool:
+    return False
+
+
 class RunModel:
     def __init__(self) -> None:
         self.processes: "Dict[int, ProcessRecord]" = {}
@@ -210,18 +214,23 @@ class RunModel:
         """Processes of the program with no exit record: those a hang report is about."""
         return [r for r in self.shown() if not r.exits]
 
-    def lost_processes(self) -> "List[ProcessRecord]":
-        """Processes whose stream closed without any exit record (the collector reports them)."""
+    def lost_processes(self, gone: "Callable[[int], bool]" = _never_gone) -> "List[ProcessRecord]":
+        """Processes that ended without any exit record (the collector reports them).
+
+        Their stream closed, or they never said hello and ``gone(pid)`` says they no longer run.
+        """
         return [
             record
             for record in self.processes.values()
-            if record.stream_closed and not record.exits and record.role != ev.ROLE_LAUNCHER
+            if not record.exits and record.role != ev.ROLE_LAUNCHER
+            and (record.stream_closed or (not record.said_hello and gone(record.pid)))
         ]
 
-    def settled(self) -> bool:
-        """Nothing more to wait for: every process has exited (by any account) or closed its stream."""
+    def settled(self, gone: "Callable[[int], bool]" = _never_gone) -> bool:
+        """Nothing more to wait for: every process has exited (by any account), closed its stream,
+        or, never having said hello, is ``gone``."""
         return all(
-            record.exits or (record.said_hello and record.stream_closed)
+            record.exits or (record.said_hello and record.stream_closed) or (not record.said_hello and gone(record.pid))
             for record in self.processes.values()
             if record.role != ev.ROLE_LAUNCHER
         )
