@@ -18,6 +18,7 @@ import sys
 import tempfile
 import textwrap
 import threading
+import unittest
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from tests.schemacheck import Validator
@@ -91,6 +92,36 @@ class TempDir:
 
     def cleanup(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+class TempDirCase(unittest.TestCase):
+    """A test case with one temporary directory for the whole class (``self.tmp``)."""
+
+    tmp: TempDir
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.tmp = TempDir()
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.tmp.cleanup()
+
+
+#: Prepended to a test program: ``report(**fields)`` prints one line the test reads back (``report_of``).
+REPORT = '''
+def report(**fields):
+    import json
+    print("REPORT " + json.dumps(fields), flush=True)
+'''
+
+
+def report_of(stdout: bytes) -> Dict[str, Any]:
+    """The fields of the program's ``report(...)`` line."""
+    for line in stdout.decode().splitlines():
+        if line.startswith("REPORT "):
+            return json.loads(line[len("REPORT "):])
+    raise AssertionError("no REPORT line in %r" % stdout)
 
 
 class StreamLog:

@@ -7,7 +7,6 @@ the bootstrap on its path, and in every process the program starts.
 
 from __future__ import annotations
 
-import os
 import unittest
 
 from tests.support import (
@@ -15,7 +14,7 @@ from tests.support import (
     START_METHODS,
     VALIDATOR,
     EventCollector,
-    TempDir,
+    TempDirCase,
     clean_env,
     exits_of,
     hellos,
@@ -50,17 +49,11 @@ if __name__ == "__main__":
 '''
 
 
-class DropInTest(unittest.TestCase):
-    tmp: TempDir
-
+class DropInTest(TempDirCase):
     @classmethod
     def setUpClass(cls) -> None:
-        cls.tmp = TempDir()
+        super().setUpClass()
         cls.path = cls.tmp.write("dropin.py", PROGRAM)
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.tmp.cleanup()
 
     def test_without_a_collector_it_is_multiprocessing(self) -> None:
         for method in START_METHODS:

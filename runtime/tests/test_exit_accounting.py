@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import unittest
 from typing import Any, Dict, List, Tuple
 
 from mpscope.launcher.runmodel import RunModel
-from tests.support import PYTHON, START_METHODS, VALIDATOR, TempDir, launcher_env, parse_jsonl, run
+from tests.support import (
+    REPORT,
+    START_METHODS,
+    VALIDATOR,
+    TempDirCase,
+    launcher_env,
+    parse_jsonl,
+    report_of,
+    run,
+)
 
 LAUNCH = ["-m", "mpscope", "run"]
 
-REPORT = '''
-def report(**fields):
-    import json
-    print("REPORT " + json.dumps(fields), flush=True)
-'''
 
 ENDINGS = REPORT + '''
 import ctypes, multiprocessing, os, signal, sys, time
@@ -117,23 +120,7 @@ if __name__ == "__main__":
 '''
 
 
-def report_of(stdout: bytes) -> Dict[str, Any]:
-    for line in stdout.decode().splitlines():
-        if line.startswith("REPORT "):
-            return json.loads(line[len("REPORT "):])
-    raise AssertionError("no REPORT line in %r" % stdout)
-
-
-class ExitAccountingTest(unittest.TestCase):
-    tmp: TempDir
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.tmp = TempDir()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.tmp.cleanup()
+class ExitAccountingTest(TempDirCase):
 
     def launch(self, name: str, body: str, method: str) -> Tuple[Any, List[Dict[str, Any]], RunModel, Dict[str, Any]]:
         path = self.tmp.write(name, body)

@@ -22,7 +22,7 @@ from tests.support import (
     START_METHODS,
     VALIDATOR,
     WAIT,
-    TempDir,
+    TempDirCase,
     launcher_env,
     of_kind,
     parse_jsonl,
@@ -130,17 +130,11 @@ def section(lines: List[str], header: str) -> List[str]:
 
 
 @unittest.skipIf(sys.platform == "win32", "POSIX signals and process groups")
-class HangReportTest(unittest.TestCase):
-    tmp: TempDir
-
+class HangReportTest(TempDirCase):
     @classmethod
     def setUpClass(cls) -> None:
-        cls.tmp = TempDir()
+        super().setUpClass()
         cls.program = cls.tmp.write("blocked.py", BLOCKED)
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.tmp.cleanup()
 
     def launch(self, *options: str, method: str) -> "Tuple[subprocess.Popen[bytes], StderrLines]":
         launcher = subprocess.Popen([PYTHON] + LAUNCH + list(options) + [self.program, method], env=launcher_env(),

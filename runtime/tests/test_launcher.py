@@ -17,7 +17,7 @@ from tests.support import (
     START_METHODS,
     VALIDATOR,
     EventCollector,
-    TempDir,
+    TempDirCase,
     clean_env,
     exits_of,
     hellos,
@@ -31,16 +31,7 @@ from tests.support import (
 LAUNCH = ["-m", "mpscope", "run"]
 
 
-class LauncherCase(unittest.TestCase):
-    tmp: TempDir
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.tmp = TempDir()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.tmp.cleanup()
+class LauncherCase(TempDirCase):
 
     def output_path(self, name: str) -> str:
         return os.path.join(self.tmp.path, name)

@@ -6,30 +6,25 @@ tests check the events against that and against the schema.
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 import unittest
 from typing import Any, Dict, List, Sequence
 
 from tests.support import (
+    REPORT,
     START_METHODS,
     VALIDATOR,
     EventCollector,
-    TempDir,
+    TempDirCase,
     exits_of,
     hellos,
     hooked_env,
     of_kind,
+    report_of,
     run,
     sample,
 )
 
-REPORT = '''
-def report(**fields):
-    import json
-    print("REPORT " + json.dumps(fields), flush=True)
-'''
 
 
 def line_of(path: str, fragment: str) -> int:
@@ -40,23 +35,7 @@ def line_of(path: str, fragment: str) -> int:
     raise AssertionError("%r not in %s" % (fragment, path))
 
 
-def report_of(stdout: bytes) -> Dict[str, Any]:
-    for line in stdout.decode().splitlines():
-        if line.startswith("REPORT "):
-            return json.loads(line[len("REPORT "):])
-    raise AssertionError("no REPORT line in %r" % stdout)
-
-
-class LifecycleCase(unittest.TestCase):
-    tmp: TempDir
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.tmp = TempDir()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.tmp.cleanup()
+class LifecycleCase(TempDirCase):
 
     def program(self, name: str, body: str) -> str:
         return self.tmp.write(name, REPORT + body)

@@ -17,10 +17,11 @@ from tests.support import (
     clean_env,
     exits_of,
     of_kind,
+    report_of,
     run,
     sample,
 )
-from tests.test_lifecycle import LifecycleCase, line_of, report_of
+from tests.test_lifecycle import LifecycleCase, line_of
 
 FULL = json.dumps({"task_detail": "full"})
 FOLDED = json.dumps({"task_threshold_ms": 600000})  # no task is that slow: every success is folded

@@ -6,8 +6,8 @@ import os
 import unittest
 from typing import Any, Dict, List
 
-from tests.support import START_METHODS, exits_of, hellos, of_kind
-from tests.test_lifecycle import REPORT, LifecycleCase, line_of, report_of
+from tests.support import REPORT, START_METHODS, exits_of, hellos, of_kind, report_of
+from tests.test_lifecycle import LifecycleCase, line_of
 
 OPTIONS = '{"wait_threshold_ms": 100}'
 

@@ -24,6 +24,7 @@ from tests.support import (
     WAIT,
     EventCollector,
     TempDir,
+    TempDirCase,
     exits_of,
     hellos,
     hooked_env,
@@ -140,16 +141,7 @@ class BlockedProgram:
 
 
 @unittest.skipUnless(POSIX and hasattr(signal, "SIGURG"), "the signal path is POSIX")
-class SignalPathTest(unittest.TestCase):
-    tmp: TempDir
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.tmp = TempDir()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.tmp.cleanup()
+class SignalPathTest(TempDirCase):
 
     def stacks_dir(self, name: str) -> str:
         path = os.path.join(self.tmp.path, name)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import unittest
 from typing import Any, Dict, List
 
-from tests.support import START_METHODS, of_kind
-from tests.test_lifecycle import REPORT, LifecycleCase, line_of, report_of
+from tests.support import REPORT, START_METHODS, of_kind, report_of
+from tests.test_lifecycle import LifecycleCase, line_of
 
 PROGRAM = REPORT + '''
 import multiprocessing, sys, time

@@ -4,7 +4,7 @@
 // the pipe's creation: they are kept by end until the pipe that owns the end is known.
 import type { PipeBlocked, PipeCounters, PipeCreated } from '../protocol/events';
 import { OwnedRecord, OwnedSnapshot, RecentList } from './ownedObjects';
-import { copyWait, MAX_WAITS_PER_OBJECT, WaitSnapshot } from './waits';
+import { copyWait, MAX_WAITS_PER_OBJECT, waitFromEvent, WaitSnapshot } from './waits';
 
 /** One process's running totals on one end. */
 export interface PipeUseSnapshot {
@@ -78,17 +78,7 @@ export class PipeRecord extends OwnedRecord implements PipeSnapshot {
   }
 
   blocked(event: PipeBlocked, key: string | null): WaitSnapshot {
-    const wait: WaitSnapshot = {
-      object: { kind: 'pipe', id: this.id },
-      key,
-      pid: event.pid,
-      op: event.op,
-      since: event.since,
-      waited: event.waited,
-      outcome: null,
-      holderPid: null,
-      site: event.site ? { ...event.site } : null,
-    };
+    const wait = waitFromEvent({ kind: 'pipe', id: this.id }, event, key);
     this.recentWaits.add(wait);
     return wait;
   }

@@ -4,7 +4,7 @@
 // ended.
 import type { QueueBlocked, QueueCounters, QueueCreated, QueueKind, QueueLeftover } from '../protocol/events';
 import { OwnedRecord, OwnedSnapshot, RecentList } from './ownedObjects';
-import { copyWait, MAX_WAITS_PER_OBJECT, WaitSnapshot } from './waits';
+import { copyWait, MAX_WAITS_PER_OBJECT, waitFromEvent, WaitSnapshot } from './waits';
 
 /** One process's running totals for a queue. */
 export interface QueueUseSnapshot {
@@ -124,17 +124,7 @@ export class QueueRecord extends OwnedRecord implements QueueSnapshot {
   }
 
   blocked(event: QueueBlocked, key: string | null): WaitSnapshot {
-    const wait: WaitSnapshot = {
-      object: { kind: 'queue', id: this.id },
-      key,
-      pid: event.pid,
-      op: event.op,
-      since: event.since,
-      waited: event.waited,
-      outcome: event.outcome ?? null,
-      holderPid: null,
-      site: event.site ? { ...event.site } : null,
-    };
+    const wait = waitFromEvent({ kind: 'queue', id: this.id }, event, key);
     this.recentWaits.add(wait);
     return wait;
   }

@@ -3,7 +3,7 @@
 // and (for locks) which process held it when the wait began.
 import type { SyncCreated, SyncKind, SyncWait } from '../protocol/events';
 import { OwnedRecord, OwnedSnapshot, RecentList } from './ownedObjects';
-import { copyWait, MAX_WAITS_PER_OBJECT, WaitSnapshot } from './waits';
+import { copyWait, MAX_WAITS_PER_OBJECT, waitFromEvent, WaitSnapshot } from './waits';
 
 export interface SyncSnapshot extends OwnedSnapshot {
   readonly syncKind: SyncKind | null;
@@ -45,17 +45,7 @@ export class SyncRecord extends OwnedRecord implements SyncSnapshot {
   wait(event: SyncWait, key: string | null): WaitSnapshot {
     this.syncKind ??= event.sync_kind;
     this.longestWait = Math.max(this.longestWait, event.waited);
-    const wait: WaitSnapshot = {
-      object: { kind: 'sync', id: this.id },
-      key,
-      pid: event.pid,
-      op: event.op,
-      since: event.since,
-      waited: event.waited,
-      outcome: event.outcome ?? null,
-      holderPid: event.holder_pid ?? null,
-      site: event.site ? { ...event.site } : null,
-    };
+    const wait = waitFromEvent({ kind: 'sync', id: this.id }, event, key);
     this.recentWaits.add(wait);
     return wait;
   }

@@ -32,3 +32,29 @@ export const MAX_WAITS_PER_PROCESS = 20;
 export function copyWait(wait: WaitSnapshot): WaitSnapshot {
   return { ...wait, object: { ...wait.object }, site: wait.site && { ...wait.site } };
 }
+
+/** The fields every kind of long-wait event has (`queue.blocked`, `pipe.blocked`, `sync.wait`). */
+export interface WaitEvent {
+  readonly pid: number;
+  readonly op: string;
+  readonly since: number;
+  readonly waited: number;
+  readonly outcome?: WaitOutcome;
+  readonly holder_pid?: number;
+  readonly site?: Site;
+}
+
+/** The snapshot of one long wait on `object`, by the process the session knows as `key`. */
+export function waitFromEvent(object: WaitSnapshot['object'], event: WaitEvent, key: string | null): WaitSnapshot {
+  return {
+    object: { ...object },
+    key,
+    pid: event.pid,
+    op: event.op,
+    since: event.since,
+    waited: event.waited,
+    outcome: event.outcome ?? null,
+    holderPid: event.holder_pid ?? null,
+    site: event.site ? { ...event.site } : null,
+  };
+}

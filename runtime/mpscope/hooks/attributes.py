@@ -4,6 +4,11 @@ An ``ObservedAttribute`` is a data descriptor put on a class. Values still live
 in the instance ``__dict__`` (``vars()`` shows them as before); each assignment
 is reported to a callback with the previous value, after it took effect. The
 frame of ``__set__`` exists only during the assignment, which cannot fail.
+
+``InstanceValue`` is the shape they share, also used for descriptors that
+observe reads (``semlocks.py``, ``tasks.py``). When neither reads nor the
+previous value matter, ``assignments.py`` observes assignments with no
+``__get__`` at all, so reading costs nothing.
 """
 
 from __future__ import annotations
@@ -17,11 +22,17 @@ if TYPE_CHECKING:
     OnSet = Callable[[Any, Any, Any], None]
 
 
-class ObservedAttribute:
-    def __init__(self, name: str, on_set: "OnSet", hook: Hook) -> None:
+class InstanceValue:
+    """A data descriptor whose values stay in the instance ``__dict__``, as without it.
+
+    Being a data descriptor, it is consulted before the instance ``__dict__``;
+    subclasses observe reads (``__get__``) or assignments (``__set__``).
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
         self.name = name
-        self._on_set = on_set
-        self._hook = hook
 
     def __get__(self, obj: "Any", objtype: "Any" = None) -> "Any":
         if obj is None:
@@ -32,17 +43,29 @@ class ObservedAttribute:
             raise AttributeError("%r object has no attribute %r" % (type(obj).__name__, self.name)) from None
 
     def __set__(self, obj: "Any", value: "Any") -> None:
-        state = obj.__dict__
-        previous = state.get(self.name)
-        state[self.name] = value
-        if self._hook.enabled:
-            self._hook.run(self._on_set, obj, previous, value)
+        obj.__dict__[self.name] = value
 
     def __delete__(self, obj: "Any") -> None:
         try:
             del obj.__dict__[self.name]
         except KeyError:
             raise AttributeError(self.name) from None
+
+
+class ObservedAttribute(InstanceValue):
+    __slots__ = ("_on_set", "_hook")
+
+    def __init__(self, name: str, on_set: "OnSet", hook: Hook) -> None:
+        super().__init__(name)
+        self._on_set = on_set
+        self._hook = hook
+
+    def __set__(self, obj: "Any", value: "Any") -> None:
+        state = obj.__dict__
+        previous = state.get(self.name)
+        state[self.name] = value
+        if self._hook.enabled:
+            self._hook.run(self._on_set, obj, previous, value)
 
 
 def observe_attribute(cls: type, name: str, on_set: "OnSet", hook: Hook) -> None:

@@ -37,6 +37,7 @@ import sys
 
 from mpscope.guard import Hook
 from mpscope.hooks import counters
+from mpscope.hooks.attributes import InstanceValue
 from mpscope.userframes import INTERNAL, kind_of
 
 TYPE_CHECKING = False
@@ -163,13 +164,10 @@ def _enter_slow(obj: "Any") -> None:
             pass  # the interpreter is shutting down: module globals are gone
 
 
-class _InstanceMethod:
+class _InstanceMethod(InstanceValue):
     """``acquire``: the value stays in the instance ``__dict__``; lookups are reported."""
 
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
+    __slots__ = ()
 
     def __get__(self, obj: "Any", objtype: "Any" = None) -> "Any":
         if obj is None:
@@ -197,15 +195,6 @@ class _InstanceMethod:
             except Exception:
                 pass  # the interpreter is shutting down: module globals are gone
         return method
-
-    def __set__(self, obj: "Any", value: "Any") -> None:
-        obj.__dict__[self.name] = value
-
-    def __delete__(self, obj: "Any") -> None:
-        try:
-            del obj.__dict__[self.name]
-        except KeyError:
-            raise AttributeError(self.name) from None
 
 
 class _EnterObserver:

@@ -53,6 +53,7 @@ from mpscope.bounded import clip, clip_middle, safe_str
 from mpscope.exits import exception_record, exception_type_name
 from mpscope.guard import Hook
 from mpscope.hooks.assignments import observe_assignments
+from mpscope.hooks.attributes import InstanceValue
 from mpscope.roles import qualified_name
 from mpscope.userframes import innermost_site
 
@@ -430,11 +431,13 @@ def describe_executor_task(call_item: "Any") -> "Dict[str, Any]":
     return fields
 
 
-class _ReadProbe:
-    """A data descriptor reporting reads of one instance attribute (values stay in ``__dict__``)."""
+class _ReadProbe(InstanceValue):
+    """Reports reads of one instance attribute (values stay in ``__dict__``)."""
+
+    __slots__ = ("_on_read",)
 
     def __init__(self, name: str, on_read: "Callable[[Any, FrameType], None]") -> None:
-        self.name = name
+        super().__init__(name)
         self._on_read = on_read
 
     def __get__(self, obj: "Any", objtype: "Any" = None) -> "Any":
@@ -450,15 +453,6 @@ class _ReadProbe:
             except Exception as exc:
                 _hook.fail(exc)
         return value
-
-    def __set__(self, obj: "Any", value: "Any") -> None:
-        obj.__dict__[self.name] = value
-
-    def __delete__(self, obj: "Any") -> None:
-        try:
-            del obj.__dict__[self.name]
-        except KeyError:
-            raise AttributeError(self.name) from None
 
 
 def executor_worker_begins(process: "Any") -> None:

@@ -115,23 +115,14 @@ class ExecutedCodeWalker {
       case 'Call':
         this.nodes.push(node);
         this.scopes.push(scope);
-        this.expression(node.callee, scope);
-        for (const argument of node.args) this.expression(argument.value, scope);
+        forEachExpressionChild(node, (child) => this.expression(child, scope));
         return;
       case 'Lambda':
         for (const parameter of node.parameters) if (parameter.defaultValue) this.expression(parameter.defaultValue, scope);
         return;
-      case 'Comprehension': {
-        const inner = this.tree.scopeOf(node) ?? scope;
-        for (let index = 0; index < node.clauses.length; index++) {
-          const clause = node.clauses[index];
-          if (clause.target) this.expression(clause.target, inner);
-          this.expression(clause.expression, index === 0 ? scope : inner);
-        }
-        this.expression(node.element, inner);
-        if (node.value) this.expression(node.value, inner);
+      case 'Comprehension':
+        this.tree.forEachComprehensionPart(node, scope, (part, partScope) => this.expression(part, partScope));
         return;
-      }
       default:
         forEachExpressionChild(node, (child) => this.expression(child, scope));
     }

@@ -83,17 +83,9 @@ class ScopedWalker {
         for (const parameter of node.parameters) if (parameter.defaultValue) this.expression(parameter.defaultValue, scope);
         this.expression(node.body, this.tree.scopeOf(node) ?? scope);
         return;
-      case 'Comprehension': {
-        const inner = this.tree.scopeOf(node) ?? scope;
-        for (let index = 0; index < node.clauses.length; index++) {
-          const clause = node.clauses[index];
-          if (clause.target) this.expression(clause.target, inner);
-          this.expression(clause.expression, index === 0 ? scope : inner);
-        }
-        this.expression(node.element, inner);
-        if (node.value) this.expression(node.value, inner);
+      case 'Comprehension':
+        this.tree.forEachComprehensionPart(node, scope, (part, partScope) => this.expression(part, partScope));
         return;
-      }
       default:
         forEachExpressionChild(node, (child) => this.expression(child, scope));
     }

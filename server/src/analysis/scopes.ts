@@ -217,6 +217,22 @@ export class ScopeTree {
     return this.owned.get(owner);
   }
 
+  /**
+   * The parts of a comprehension with the scope each runs in, in evaluation order: the first
+   * iterable in the enclosing `scope`, the targets, other iterables, conditions and the element
+   * inside the comprehension's own.
+   */
+  forEachComprehensionPart(node: ComprehensionExpression, scope: Scope, each: (part: Expression, scope: Scope) => void): void {
+    const inner = this.scopeOf(node) ?? scope;
+    for (let index = 0; index < node.clauses.length; index++) {
+      const clause = node.clauses[index];
+      if (clause.target) each(clause.target, inner);
+      each(clause.expression, index === 0 ? scope : inner);
+    }
+    each(node.element, inner);
+    if (node.value) each(node.value, inner);
+  }
+
   /** The unit whose top-level statement contains `offset` (the last one starting at or before it). */
   unitAt(offset: number): ModuleUnit | undefined {
     let low = 0;
