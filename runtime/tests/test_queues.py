@@ -50,6 +50,37 @@ def by_pid(events: List[Dict[str, Any]], kind: str, queue: str) -> Dict[int, Dic
 
 
 class QueueTest(LifecycleCase):
+    @unittest.skipUnless("fork" in START_METHODS, "needs the fork start method")
+    def test_a_forked_child_counts_its_own_gets(self) -> None:
+        # The parent's gets made the queue's counting inline; a forked child inherits that state
+        # and must still count (and send) its own gets, even fewer than one batch of 64.
+        path = self.program("forked_gets.py", REPORT + '''
+import multiprocessing
+
+def take(items, count):
+    for _ in range(count):
+        items.get()
+
+if __name__ == "__main__":
+    ctx = multiprocessing.get_context("fork")
+    items = ctx.Queue()  # items queue
+    for n in range(20):
+        items.put(n)
+    take(items, 5)
+    child = ctx.Process(target=take, args=(items, 3))
+    child.start()
+    child.join()
+    report(child=child.pid, exitcode=child.exitcode)
+''')
+        collector, result = self.run_observed(path, "fork")
+        report = report_of(result.stdout)
+        self.assertEqual(report["exitcode"], 0)
+        events = self.settle(collector, [report["child"]], selves=[report["child"]])
+        queue = of_kind(events, "queue.created")[0]["queue"]
+        counts = {e["pid"]: e for e in of_kind(events, "queue.counters", queue=queue)}
+        self.assertEqual(counts[report["child"]]["gets"], 3, counts)
+        self.assertEqual(counts[self.main_pid(events)]["gets"], 5, counts)
+
     def test_counts_blocked_gets_puts_and_leftovers(self) -> None:
         path = self.program("queues.py", HELPERS + '''
 import multiprocessing, queue as stdlib_queue, sys

@@ -194,7 +194,8 @@ async function dumpStacks(context: ProcessCommandsContext, node: unknown): Promi
 
 async function dumpSession(context: ProcessCommandsContext, session: SessionView, keys: readonly string[] | undefined): Promise<DumpOutcome | undefined> {
   const askable = askableProcesses(session);
-  const targets = keys === undefined ? askable : askable.filter((process) => keys.includes(process.key));
+  const wanted = keys === undefined ? undefined : new Set(keys);
+  const targets = wanted === undefined ? askable : askable.filter((process) => wanted.has(process.key));
   if (targets.length === 0) {
     const what = keys === undefined ? `no process of "${session.label}"` : 'this process';
     void vscode.window.showInformationMessage(
@@ -208,9 +209,10 @@ async function dumpSession(context: ProcessCommandsContext, session: SessionView
     () => context.stacks.dump(session.id, targets.map((process) => process.key)),
   );
   const current = context.model.session(session.id) ?? session;
-  const dumps = answers.map((answer) => ({ process: current.process(answer.key) ?? (targets.find((p) => p.key === answer.key) as ProcessSnapshot), dump: answer.dump }));
+  const asked = new Map(targets.map((process) => [process.key, process]));
+  const dumps = answers.map((answer) => ({ process: current.process(answer.key) ?? (asked.get(answer.key) as ProcessSnapshot), dump: answer.dump }));
   const notAsked = keys === undefined
-    ? [...current.allProcesses()].filter((process) => !targets.some((target) => target.key === process.key) && process.state !== 'exited')
+    ? [...current.allProcesses()].filter((process) => !asked.has(process.key) && process.state !== 'exited')
     : [];
   const text = stacksText({ sessionLabel: session.label, at, dumps, notAsked });
   const cwd = targets.map((process) => process.interpreter?.cwd).find((dir) => dir) ?? null;

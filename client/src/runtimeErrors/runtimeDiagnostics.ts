@@ -16,6 +16,8 @@ export const RUNTIME_DIAGNOSTIC_SOURCE = 'mpscope (runtime)';
 
 const UPDATE_INTERVAL_MS = 250;
 const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
+/** Task failures kept per session: they are grouped by raising line, so more add nothing new to show. */
+const MAX_TASK_FAILURES = 1000;
 
 export class RuntimeDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('mpscope-runtime');
@@ -29,6 +31,8 @@ export class RuntimeDiagnostics implements vscode.Disposable {
   /** Task failures of the current session, and how far its recording was read. */
   private taskFailures: RuntimeFailure[] = [];
   private readRecorded = 0;
+  /** How many processes of the current session had raised at the last render. */
+  private renderedProcessExceptions = 0;
 
   constructor(private readonly model: Model) {
     this.tracker = model.createChangeTracker();
@@ -58,6 +62,7 @@ export class RuntimeDiagnostics implements vscode.Disposable {
             this.current = session.id;
             this.taskFailures = [];
             this.readRecorded = 0;
+            this.renderedProcessExceptions = 0;
             dirty = true;
           }
         }
@@ -69,8 +74,15 @@ export class RuntimeDiagnostics implements vscode.Disposable {
     }
     const id = this.current;
     if (id !== undefined) {
-      dirty ||= changes.sessions.has(id) || changes.structure.has(id) || (changes.processes.get(id)?.size ?? 0) > 0;
       dirty = this.readTaskFailures(id) || dirty;
+      // A process that changed matters only when it brought an exception: a busy pool changes its
+      // workers' counters all the time, and each render reads the failing files again.
+      const session = this.model.session(id);
+      if (session && (changes.sessions.has(id) || (changes.processes.get(id)?.size ?? 0) > 0)) {
+        const processExceptions = processFailures(session).length;
+        dirty ||= processExceptions !== this.renderedProcessExceptions;
+        this.renderedProcessExceptions = processExceptions;
+      }
     }
     if (dirty) {
       this.render();
@@ -85,7 +97,7 @@ export class RuntimeDiagnostics implements vscode.Disposable {
     for (; session && this.readRecorded < items.length; this.readRecorded++) {
       const item = items[this.readRecorded];
       const failure = isEvent(item) ? taskFailure(item, session) : undefined;
-      if (failure) {
+      if (failure && this.taskFailures.length < MAX_TASK_FAILURES) {
         this.taskFailures.push(failure);
         found = true;
       }

@@ -80,7 +80,8 @@ export class StackDumper {
       return [];
     }
     const askable = askableProcesses(session);
-    const targets = keys === undefined ? askable : askable.filter((process) => keys.includes(process.key));
+    const wanted = keys === undefined ? undefined : new Set(keys);
+    const targets = wanted === undefined ? askable : askable.filter((process) => wanted.has(process.key));
     const answers = await Promise.all(targets.map((process) => this.ask(sessionId, process, session.objects.stacksSupport(process.key))));
     return answers;
   }

@@ -32,11 +32,16 @@ if TYPE_CHECKING:
 _hook = Hook("process.join-timeout")
 
 
+_wait_code: "Optional[CodeType]" = None
+
+
 def _popen_wait_code() -> "Optional[CodeType]":
-    module = sys.modules.get("multiprocessing.popen_fork")
-    popen = getattr(module, "Popen", None)
-    wait = getattr(popen, "wait", None)
-    return getattr(wait, "__code__", None)
+    """``popen_fork.Popen.wait``'s code, found once the module is imported."""
+    global _wait_code
+    if _wait_code is None:
+        module = sys.modules.get("multiprocessing.popen_fork")
+        _wait_code = getattr(getattr(getattr(module, "Popen", None), "wait", None), "__code__", None)
+    return _wait_code
 
 
 def _on_wait_done(wait_frame: "FrameType") -> None:

@@ -24,6 +24,7 @@ which every process holding a proxy knows.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -140,7 +141,7 @@ class ProxyQueue:
 
     def __init__(self, ident: str, proxy: "Any") -> None:
         self.id = ident
-        self.ref = weakref.ref(proxy, _forget)
+        self.ref = weakref.ref(proxy, functools.partial(_forget, id(proxy)))
         self.pid = 0
         self.begin_process()
 
@@ -163,12 +164,13 @@ class ProxyQueue:
 _queues: "Dict[int, ProxyQueue]" = {}
 
 
-def _forget(ref: "Any", queues: "Dict[int, Any]" = _queues) -> None:
-    # A weak reference callback (maybe at interpreter shutdown): arguments only, never raises.
+def _forget(key: int, ref: "Any", queues: "Dict[int, Any]" = _queues) -> None:
+    # A weak reference callback, functools.partial(_forget, id(proxy)) (maybe at interpreter
+    # shutdown): arguments only, never raises.
     try:
-        for key, entry in list(queues.items()):
-            if entry.ref is ref:
-                del queues[key]
+        entry = queues.get(key)
+        if entry is not None and entry.ref is ref:
+            del queues[key]
     except Exception:
         pass
 

@@ -65,7 +65,7 @@ class PipeEnd:
 
     def __init__(self, ident: str, connection: "Any", fd: int) -> None:
         self.id = ident
-        self.ref = weakref.ref(connection, _forget)
+        self.ref = weakref.ref(connection, functools.partial(_forget, id(connection)))
         self.fd = fd
         self.tentative = False
         self.pid = 0
@@ -119,12 +119,13 @@ def _follow(connection: "Any") -> "Optional[PipeEnd]":
 _ends: "Dict[int, PipeEnd]" = {}
 
 
-def _forget(ref: "Any", ends: "Dict[int, Any]" = _ends) -> None:
-    # A weak reference callback (maybe at interpreter shutdown): arguments only, never raises.
+def _forget(key: int, ref: "Any", ends: "Dict[int, Any]" = _ends) -> None:
+    # A weak reference callback, functools.partial(_forget, id(connection)) (maybe at interpreter
+    # shutdown): arguments only, never raises.
     try:
-        for key, end in list(ends.items()):
-            if end.ref is ref:
-                del ends[key]
+        end = ends.get(key)
+        if end is not None and end.ref is ref:
+            del ends[key]
     except Exception:
         pass
 

@@ -36,6 +36,7 @@ never wrote to the pipe, lost when the process is gone).
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -87,7 +88,7 @@ class QueueEntry:
     def __init__(self, ident: str, kind: str, queue: "Any") -> None:
         self.id = ident
         self.kind = kind
-        self.ref = weakref.ref(queue, _forget)
+        self.ref = weakref.ref(queue, functools.partial(_forget, id(queue)))
         self.sem = getattr(queue, "_sem", None)  # Queue, JoinableQueue
         csem = getattr(self.sem, "_semlock", None)  # its C semaphore
         try:
@@ -191,20 +192,21 @@ _lock_ids: "Dict[int, Tuple[int, ...]]" = {}
 _ignored: "Dict[int, Any]" = {}  # id(queue) -> weak reference, for ignored queues
 
 
-def _forget(ref: "Any", entries: "Dict[int, Any]" = _entries, ignored: "Dict[int, Any]" = _ignored,
+def _forget(key: int, ref: "Any", entries: "Dict[int, Any]" = _entries, ignored: "Dict[int, Any]" = _ignored,
             lock_ids: "Dict[int, Any]" = _lock_ids, locks: "Dict[int, Any]" = _locks) -> None:
-    """A queue died: its locks leave ``semlocks.owned`` before they die.
+    """The queue ``id(queue) == key`` died: its locks leave ``semlocks.owned`` before they die.
 
-    A weak reference callback, possibly run while the interpreter shuts down and
-    module globals are gone: it uses only its arguments and may not raise.
+    A weak reference callback (``functools.partial(_forget, key)``), possibly run
+    while the interpreter shuts down and module globals are gone: it uses only
+    its arguments and may not raise.
     """
     try:
         for table in (entries, ignored):
-            for key, value in list(table.items()):
-                if value is ref or getattr(value, "ref", None) is ref:
-                    del table[key]
-                    for lock_id in lock_ids.pop(key, ()):
-                        locks.pop(lock_id, None)
+            value = table.get(key)
+            if value is not None and (value is ref or getattr(value, "ref", None) is ref):
+                del table[key]
+                for lock_id in lock_ids.pop(key, ()):
+                    locks.pop(lock_id, None)
     except Exception:
         pass
 
@@ -223,7 +225,7 @@ def _ignore(queue: "Any") -> None:
     """A queue of multiprocessing's own (Pool, executor): its lookups return at once."""
     key = id(queue)
     _forget_key(key)
-    _ignored[key] = weakref.ref(queue, _forget)
+    _ignored[key] = weakref.ref(queue, functools.partial(_forget, key))
     for name in ("_sem", "_rlock", "_wlock", "_unfinished_tasks"):
         _register_lock(getattr(queue, name, None), queue, None, semlocks.IGNORED)
     sem = getattr(queue, "_sem", None)
@@ -616,6 +618,11 @@ def patch(queues: "Any") -> None:
 def _after_fork_in_child() -> None:
     for entry in list(_entries.values()):
         entry.fork_count = _semlock_count(entry.sem)
+        if entry.quiet:
+            # The parent's gets were counted inline; the child's first get must take the slow
+            # path, which starts this process's counts and marks them to be sent.
+            entry.quiet = False
+            entry._inline(False)
 
 
 if hasattr(os, "register_at_fork"):

@@ -43,7 +43,7 @@ from mpscope.userframes import INTERNAL, kind_of
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import CodeType, FrameType
-    from typing import Any, Callable, Dict, Optional, Tuple
+    from typing import Any, Callable, Dict, List, Optional, Tuple
 
     Route = Callable[[int, Any, FrameType], None]
 
@@ -142,7 +142,7 @@ def _dispatch(op: int, obj: "Any", found: "Any", depth: int) -> None:
     """Everything but the inlined common cases; ``depth`` counts the frames up to the caller from here."""
     if found is None:
         semlock = obj._semlock
-        if semlock._get_value() == 0 and not (semlock.kind == RECURSIVE_MUTEX and semlock._is_mine()):
+        if HAS_GETVALUE and semlock._get_value() == 0 and not (semlock.kind == RECURSIVE_MUTEX and semlock._is_mine()):
             _dispatch_other(op, obj, depth + 1)
     elif found[1] == USER:
         _dispatch_user(found[0], op, obj, depth + 1)
@@ -183,7 +183,7 @@ class _InstanceMethod(InstanceValue):
                 found = owned.get(id(obj))
                 if found is None or found[1] != IGNORED:
                     owner = found[0] if found is not None else None
-                    if (found is not None and found[1] == USER and owner.stamp_pid == _state.pid and
+                    if (found is not None and found[1] == USER and owner.stamp_pid == _state.pid and HAS_GETVALUE and
                             obj._semlock._get_value() > 0):
                         if owner.table is not None:  # a user's free lock: as in _ENTER_PROLOGUE
                             owner.table[owner.lo:owner.hi] = owner.stamp
@@ -230,6 +230,10 @@ class _EnterObserver:
 #: counted (the owner is "quiet": marked for the next send; see queues.py), except every 64th,
 #: which takes the slow path, where the time is checked and counters are sent when due. A lock of
 #: multiprocessing's own queues (IGNORED, negative) needs nothing. Everything else: _enter_slow.
+#: macOS has no sem_getvalue: ``SemLock._get_value()`` raises NotImplementedError there, so
+#: whether a lock is free cannot be read without taking it (and such waits are not timed).
+HAS_GETVALUE = sys.platform != "darwin"
+
 _ENTER_PROLOGUE = [
     # the readers' lock of a followed queue, while its gets can be counted here (SemLock._mpscope_queue,
     # set by queues.py; value() is its semaphore's _get_value: less than slots means items are queued)
@@ -243,6 +247,11 @@ _ENTER_PROLOGUE = [
     "slice(_mpscope_owner.lo, _mpscope_owner.hi), _mpscope_owner.stamp)",
     "elif _mpscope_queue is not _IGNORED: _enter_slow(self)",
 ]
+
+
+def enter_prologue(has_getvalue: bool) -> "List[str]":
+    """The prologue for this platform: without sem_getvalue, user locks take the slow path."""
+    return _ENTER_PROLOGUE if has_getvalue else [_ENTER_PROLOGUE[0], _ENTER_PROLOGUE[2]]
 
 
 class _Marker:
@@ -324,7 +333,7 @@ def patch(synchronize: "Any") -> bool:
     from mpscope.hooks.recompile import with_prologue
 
     semlock._mpscope_queue = None  # the default for locks that are no queue's (see mark_queue_lock)
-    rebuilt = with_prologue(enter, _ENTER_PROLOGUE, {"_owned_get": owned.get, "_enter_slow": _enter_slow,
+    rebuilt = with_prologue(enter, enter_prologue(HAS_GETVALUE), {"_owned_get": owned.get, "_enter_slow": _enter_slow,
                                                      "_state": _state, "_IGNORED": _IGNORED})
     if rebuilt is not None:
         rebuilt._mpscope_rebuilt = True  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@
 // again. A module analysed without a cache gets a private one: one code path for both.
 
 import type { Statement } from '../parser';
+import { walkStatements } from '../parser';
 import type { Binding, Scope, ScopeOwner, StarImport } from './scopes';
 
 /**
@@ -50,6 +51,12 @@ export class ModuleUnit {
   private resolvedFacts = new Map<FactKey<unknown>, unknown>();
 
   constructor(readonly statement: Statement) {}
+
+  /** Visits the unit's statement and every statement nested in it, as `walkStatements` does. */
+  walkStatements(visit: (statement: Statement) => boolean | void): void {
+    const { from, to } = this.statement;
+    walkStatements({ from, to, statements: [this.statement], inline: false, recovered: false }, visit);
+  }
 
   /** A fact of the unit's own syntax and scopes, computed once. */
   syntax<T>(key: FactKey<T>, compute: () => T): T {

@@ -24,6 +24,7 @@ import type { Block, Expression, ExpressionStatement, Statement, WithItem, WithS
 import { unparenthesize } from '../../parser';
 import type { ErrorExpectation, FlowEdgeKind, FlowGraph, FlowNode, FlowNodeKind } from './controlFlowGraph';
 import { NO_EXPECTATION } from './controlFlowGraph';
+import { catchesException } from '../exceptionContexts';
 
 /** Larger bodies are not analysed (a generated 50,000-statement module, say). */
 export const MAX_FLOW_NODES = 60_000;
@@ -77,8 +78,6 @@ class BudgetExceeded extends Error {}
 const LIFECYCLE_CALLS = new Set(['start', 'close', 'terminate', 'kill', 'join', 'shutdown']);
 
 /** `with` contexts that assert or swallow exceptions raised in their block. */
-const SUPPRESSING_CONTEXTS = new Set(['assertRaises', 'assertRaisesRegex', 'assertRaisesRegexp', 'raises', 'suppress']);
-
 export function buildControlFlow(block: Block, options: ControlFlowOptions = {}): FlowGraph | undefined {
   try {
     return new GraphBuilder(options).build(block);
@@ -384,7 +383,7 @@ class GraphBuilder {
     for (const item of statement.items) {
       const enter = this.codeNode('enter', current, { statement, item }, true);
       current = [{ from: enter, kind: 'normal' }];
-      const suppresses = suppressesExceptions(item.context);
+      const suppresses = catchesException(item.context);
       const frame: Frame & { kind: 'with' } = {
         kind: 'with',
         item,
@@ -502,14 +501,6 @@ function exceptionNames(type: Expression | undefined): string[] {
 
 function catchesEverything(type: Expression | undefined): boolean {
   return type === undefined || exceptionNames(type).includes('BaseException');
-}
-
-function suppressesExceptions(context: Expression): boolean {
-  const node = unparenthesize(context);
-  if (node.kind !== 'Call') return false;
-  const callee = unparenthesize(node.callee);
-  const name = callee.kind === 'Name' ? callee.name : callee.kind === 'Attribute' ? callee.name?.name : undefined;
-  return name !== undefined && SUPPRESSING_CONTEXTS.has(name);
 }
 
 function reversePostOrder(nodes: readonly MutableNode[], entry: number): number[] {

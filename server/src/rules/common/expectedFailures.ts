@@ -5,10 +5,8 @@
 import type { ModuleAnalysis } from '../../analysis';
 import type { Span } from '../../parser';
 import type { RuleContext } from '../rule';
-import { unparenthesize, walkStatements } from '../../parser';
+import { expectsException } from '../../analysis/exceptionContexts';
 import { factKey } from '../../analysis/moduleUnits';
-
-const RAISES_CONTEXTS: ReadonlySet<string> = new Set(['assertRaises', 'assertRaisesRegex', 'assertRaisesRegexp', 'raises']);
 
 /** Per unit: the bodies of its `with` blocks that expect an exception. */
 const EXPECTING_BODIES = factKey<readonly Span[]>('bodies expecting failure');
@@ -20,16 +18,9 @@ export function expectsFailure(analysis: ModuleAnalysis, span: Span): boolean {
   if (unit === undefined) return false;
   const bodies = unit.syntax(EXPECTING_BODIES, () => {
     const found: Span[] = [];
-    walkStatements({ from: unit.statement.from, to: unit.statement.to, statements: [unit.statement], inline: false, recovered: false }, (statement) => {
+    unit.walkStatements((statement) => {
       if (statement.kind !== 'With') return;
-      const expecting = statement.items.some((item) => {
-        const context = unparenthesize(item.context);
-        if (context.kind !== 'Call') return false;
-        const callee = unparenthesize(context.callee);
-        const name = callee.kind === 'Attribute' ? callee.name?.name : callee.kind === 'Name' ? callee.name : undefined;
-        return name !== undefined && RAISES_CONTEXTS.has(name);
-      });
-      if (expecting) found.push(statement.body);
+      if (statement.items.some((item) => expectsException(item.context))) found.push(statement.body);
     });
     return found;
   });

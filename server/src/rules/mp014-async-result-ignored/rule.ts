@@ -8,7 +8,7 @@
 // every binding makes one).
 
 import type { CallExpression } from '../../parser';
-import { unparenthesize, walkStatements } from '../../parser';
+import { unparenthesize } from '../../parser';
 import { ASYNC_SUBMIT_METHODS } from '../../analysis/lifecycle';
 import { factKey } from '../../analysis/moduleUnits';
 import type { ModuleAnalysis } from '../../analysis';
@@ -71,7 +71,7 @@ function isDiscarded(analysis: ModuleAnalysis, call: CallExpression): boolean {
   return unit
     .syntax(DISCARDED_CALLS, () => {
       const found = new Set<CallExpression>();
-      walkStatements({ from: unit.statement.from, to: unit.statement.to, statements: [unit.statement], inline: false, recovered: false }, (statement) => {
+      unit.walkStatements((statement) => {
         if (statement.kind !== 'Expression') return;
         const value = unparenthesize(statement.value);
         if (value.kind === 'Call') found.add(value);
