@@ -86,24 +86,36 @@ def _mpscope_chain() -> None:
     import os
     import sys
 
-    here = os.path.normcase(os.path.realpath(os.path.dirname(os.path.abspath(__file__))))
-    rest: "List[str]" = []
-    for entry in sys.path:
-        if not isinstance(entry, str):
-            continue
-        if os.path.normcase(os.path.realpath(entry or os.curdir)) == here:
-            continue
-        rest.append(entry)
+    this_file = os.path.abspath(__file__)
+    skipped = {os.path.normcase(os.path.dirname(this_file))}
     path_finder, module_from_spec = _mpscope_importlib()
-    spec = path_finder.find_spec("sitecustomize", rest)
-    if spec is None or spec.loader is None:
-        return
+    while True:
+        rest = [entry for entry in sys.path
+                if isinstance(entry, str) and os.path.normcase(os.path.abspath(entry or os.curdir)) not in skipped]
+        spec = path_finder.find_spec("sitecustomize", rest)
+        if spec is None or spec.loader is None:
+            return
+        # Comparing spellings is enough for the usual PYTHONPATH entry; the same directory
+        # spelled another way (a symlink, a relative path) is caught here, one stat per try.
+        found_dir = os.path.normcase(os.path.dirname(os.path.abspath(spec.origin or "")))
+        if found_dir in skipped or not _mpscope_same_file(spec.origin, this_file):
+            break
+        skipped.add(found_dir)
     module = module_from_spec(spec)
     # From here on, ``import sitecustomize`` gives the shadowed module, as it
     # would without mpscope. An exception propagates to site.py, which prints
     # "Error in sitecustomize" exactly as it would have.
     sys.modules["sitecustomize"] = module
     spec.loader.exec_module(module)
+
+
+def _mpscope_same_file(path: "Optional[str]", other: str) -> bool:
+    import os
+
+    try:
+        return path is not None and os.path.samefile(path, other)
+    except OSError:
+        return False
 
 
 _mpscope_install()

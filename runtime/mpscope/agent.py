@@ -9,6 +9,12 @@ its name when its Process object arrives; a resource tracker when its ``main``
 runs), so the ``hello`` can be deferred: events wait in the stream's queue
 until ``announce`` opens it. ``finish`` announces with a fallback role at the
 latest.
+
+A plain ``Process`` child goes further and stays *quiet* (``stay_quiet``): its
+parent has announced it (``process.started`` with ``quiet``), its exit status
+comes from the parent, and it connects only when it first has an event of its
+own to send. Connecting and saying hello in every child cost more than the
+rest of a short child's life with mpscope (see ``docs/protocol.md``).
 """
 
 from __future__ import annotations
@@ -84,6 +90,9 @@ class Agent:
         self.muted = False
         self.ending = False  # see end_of_run
         self.role: "Optional[str]" = None
+        #: A quiet child (see stay_quiet): the hello waits for its first event.
+        self.quiet = False
+        self._quiet_name: "Optional[str]" = None
         #: How this process answers a request for its stacks (``stacks.SignalDumps`` / ``RequestReplies``), or None.
         self.stacks: "Optional[Any]" = None
         # Taken now, not at hello time: a deferred hello may come after the parent
@@ -109,6 +118,23 @@ class Agent:
                 self.stacks.on_stream_open(self)
             except Exception:
                 self.stacks = None
+
+    def may_stay_quiet(self) -> bool:
+        """Whether this process's plain Process children may stay quiet.
+
+        A quiet child has no stream, so it can be asked for its stacks only by
+        signal (POSIX), never by a request line on its stream (Windows).
+        Parent and child answer alike: they share the options and the platform.
+        """
+        return self.stacks is None or getattr(self.stacks, "via", None) == "signal"
+
+    def stay_quiet(self, role: str, name: "Optional[str]" = None) -> None:
+        """Say hello only with the first event this process sends, if it ever sends one."""
+        if self.announced or self.muted:
+            return
+        self.quiet = True
+        self.role = role
+        self._quiet_name = name
 
     def hello(self, role: str, name: "Optional[str]" = None) -> "Dict[str, Any]":
         """The hello event of this process, without the token (the stream adds it)."""
@@ -144,12 +170,14 @@ class Agent:
             except Exception:
                 pass
 
-    def after_fork_in_child(self, origin: str) -> None:
+    def after_fork_in_child(self, origin: str, parent_pid: "Optional[int]" = None) -> None:
         self.origin = origin
         self.announced = False
         self.ending = False
         self.role = None
-        self.ppid = os.getppid()
+        self.quiet = False
+        self._quiet_name = None
+        self.ppid = parent_pid if parent_pid else os.getppid()
         self.stream.reset_after_fork()
 
     # -- events ------------------------------------------------------------
@@ -160,6 +188,8 @@ class Agent:
     def emit(self, kind: str, fields: "Dict[str, Any]", urgent: bool = True) -> None:
         if self.muted:
             return
+        if self.quiet and not self.announced:
+            self.announce(self.role, self._quiet_name)
         event = self.envelope(kind)
         event.update(fields)
         self.stream.send(event, urgent)
@@ -182,8 +212,9 @@ class Agent:
         """
         if self.muted:
             return
-        self.announce()
-        self._run_finishers()
+        if not self.quiet:
+            self.announce()
+        self._run_finishers()  # a quiet process that has something to send says hello here
         self.flush()
         self.stream.silence()
 
@@ -201,7 +232,8 @@ class Agent:
         """
         if self.muted:
             return
-        self.announce()
+        if not self.quiet:
+            self.announce()
         self._run_finishers()
         self.ending = True
         self.flush()

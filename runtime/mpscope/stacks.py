@@ -157,6 +157,11 @@ class SignalDumps:
         return {"via": VIA_SIGNAL, "signal": REQUEST_SIGNAL, "file": clip(self.path or "", ev.MAX_PATH),
                 "sigquit": bool(self.quit)}
 
+    def describe_child(self, pid: int) -> "Dict[str, Any]":
+        """How a quiet child will be asked: the file it registers at its start (it may fail to)."""
+        return {"via": VIA_SIGNAL, "signal": REQUEST_SIGNAL, "file": clip(dump_file_name(self.directory, pid), ev.MAX_PATH),
+                "sigquit": bool(self.quit)}
+
     def on_stream_open(self, agent: "Any") -> None:
         pass
 

@@ -100,9 +100,11 @@ class Stream:
         self._sock: "Optional[_socket.socket]" = None
         self._unreachable = False
         self.dropped = 0
+        self._stale = False  # a forked child's copy of its parent's queue, until it first sends
         self._init_state()
 
     def _init_state(self) -> None:
+        self._stale = False
         self.state = WAITING
         self._queue: "Deque[bytes]" = deque()
         self._queued_bytes = 0
@@ -119,6 +121,8 @@ class Stream:
 
     def open(self, hello: "Dict[str, Any]") -> None:
         """Connect and send ``hello`` as the first line, then whatever was queued."""
+        if self._stale:
+            self._renew()
         if self.state != WAITING:
             return
         if self._unreachable:
@@ -152,22 +156,35 @@ class Stream:
                 pass
 
     def reset_after_fork(self) -> None:
-        """In a forked child: forget the parent's socket and queue, wait for a new hello."""
+        """In a forked child: forget the parent's socket and queue, wait for a new hello.
+
+        The socket is closed at once (the collector sees the parent's stream end
+        only once every copy is closed); a new queue, lock and numbering wait
+        until this process sends: a child that never does writes fewer of the
+        memory pages it shares with its parent, each of which the kernel would
+        copy (see ``docs/protocol.md``, quiet children).
+        """
         sock, self._sock = self._sock, None
         if sock is not None:
             try:
                 sock.close()  # closes the child's copy only; the parent's stream is unaffected
             except OSError:
                 pass
-        unreachable_or_silent = self._unreachable
+        self._stale = True
+        self.state = SILENT if self._unreachable else WAITING
+
+    def _renew(self) -> None:
+        unreachable = self._unreachable
         self._init_state()
-        if unreachable_or_silent:
+        if unreachable:
             self.state = SILENT
 
     # -- sending ---------------------------------------------------------
 
     def send(self, event: "Dict[str, Any]", urgent: bool = True) -> None:
         """Queue ``event`` (an envelope-complete dict) and write what the socket takes now."""
+        if self._stale:
+            self._renew()
         if self.state == SILENT:
             return
         event["seq"] = next(self._seq)
@@ -188,6 +205,8 @@ class Stream:
 
     def flush(self, timeout: float) -> bool:
         """Write everything queued, waiting at most ``timeout`` seconds; True when all went out."""
+        if self._stale:
+            self._renew()
         if self.state != OPEN:
             return self.state == SILENT or not self._queue
         deadline = time.monotonic() + timeout

@@ -188,7 +188,8 @@ class ExitAccountingTest(TempDirCase):
                 self.assertEqual(parent_code, -9)
                 self.assertEqual(model.processes[parent_pid].merged_exit()["reporter"], "parent")  # type: ignore[index]
                 self.assertEqual(model.processes[soft].merged_exit(),
-                                 {"reporter": "self", "exitcode": 0, "signal": None}, "an orphan reports itself")
+                                 {"reporter": "self", "exitcode": 0, "signal": None},
+                                 "an orphan reports itself, quiet or not: nobody else can")
                 self.assertEqual(model.processes[hard].merged_exit(),
                                  {"reporter": "collector", "exitcode": None, "signal": None}, "nobody could: lost")
                 self.assertEqual(model.logical_parent(model.processes[soft]), parent_pid)

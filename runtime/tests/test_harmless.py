@@ -176,6 +176,22 @@ class StartupTest(unittest.TestCase):
         self.assertEqual(without.stderr, b"user sitecustomize ran\n")
         self.assertEqual(without.stdout.decode().split(), ["user", own, "False"])
 
+    def test_the_bootstrap_under_another_spelling_is_skipped_too(self) -> None:
+        # The bootstrap directory twice on the path, once through a symlink: the user's
+        # sitecustomize behind both still runs, and ours runs once.
+        tmp = TempDir()
+        self.addCleanup(tmp.cleanup)
+        own = tmp.write("user/sitecustomize.py", "import sys\nsys.stderr.write('user sitecustomize ran\\n')\n")
+        alias = os.path.join(tmp.path, "alias")
+        os.symlink(BOOTSTRAP, alias)
+        code = "import sitecustomize; print(sitecustomize.__file__)"
+        with EventCollector() as collector:
+            env = hooked_env(collector)
+            env["PYTHONPATH"] = os.pathsep.join([BOOTSTRAP, alias, os.path.dirname(own)])
+            result = run(["-c", code], env)
+            self.assertEqual((result.stderr, result.stdout.decode().strip()), (b"user sitecustomize ran\n", own))
+            collector.wait_for(lambda c: len(hellos(c.events(), role="main")) == 1, "one hello")
+
     def test_a_failing_user_sitecustomize_is_reported_as_usual(self) -> None:
         tmp = TempDir()
         self.addCleanup(tmp.cleanup)

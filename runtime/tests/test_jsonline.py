@@ -32,6 +32,22 @@ class JsonLineTest(unittest.TestCase):
 
     def test_tuples_and_odd_values(self):
         self.assertEqual(self.roundtrip({"t": (1, 2), 3: object.__name__}), {"t": [1, 2], "3": "object"})
+        self.assertEqual(self.roundtrip({"o": object, (1, 2): 1}), {"o": str(object), "(1, 2)": 1})
+
+    def test_c_and_python_encoders_agree(self):
+        values = [
+            {"v": 1, "kind": "process.created", "t": 1764240000.123456, "pid": 4711, "name": "Process-1",
+             "argv": ["a", "é", "\udcff"], "nested": {"x": [None, True, False, -0.0, 10 ** 20, 1e-7]}},
+            [],
+            {},
+            "",
+        ]
+        self.assertIsNotNone(jsonline._encode_c, "this CPython build has _json")
+        for value in values:
+            with self.subTest(value=value):
+                out = []
+                jsonline._encode(value, out)
+                self.assertEqual(jsonline.encode(value), "".join(out))
 
 
 if __name__ == "__main__":

@@ -116,7 +116,7 @@ class SamplesTest(LifecycleCase):
                 started = self.started(collector.events())
                 self.assertEqual(len(started), 1)
                 child = started[0]
-                events = self.settle(collector, [child], selves=[child], hello_from=[child])
+                events = self.settle(collector, [child])
                 created = self.created_for(events, child)
                 self.assertEqual(created["pid"], main[0]["pid"])
                 self.assertEqual(created["target"], "__main__.greet")
@@ -124,16 +124,12 @@ class SamplesTest(LifecycleCase):
                 self.assertEqual(created["start_method"], method)
                 self.assertEqual(created["site"]["file"], path)
                 self.assertEqual(created["site"]["line"], line_of(path, "context.Process("))
-                child_hello = hellos(events, pid=child)
-                self.assertEqual(len(child_hello), 1)
-                self.assertEqual(child_hello[0]["role"], "process")
-                self.assertEqual(child_hello[0]["start_method"], method)
-                self.assertEqual(child_hello[0]["name"], created["name"])
-                if method != "forkserver":
-                    self.assertEqual(child_hello[0]["ppid"], main[0]["pid"])
+                # A quiet child: announced by its parent, says nothing itself, its exit status from its parent.
+                self.assertEqual(hellos(events, pid=child), [])
+                self.assertEqual(of_kind(events, "process.started", child_pid=child)[0].get("quiet"), True)
                 exits = exits_of(events, child)
                 self.assertEqual(exits["parent"]["exitcode"], 0)
-                self.assertEqual(exits["self"]["exitcode"], 0)
+                self.assertNotIn("self", exits)
                 self.assertEqual(len(of_kind(events, "process.joined", child_pid=child)), 1)
 
     def test_crashing_child_reports_its_exception(self) -> None:
@@ -223,7 +219,8 @@ if __name__ == "__main__":
         p.join()
     report(children={name: [p.pid, p.exitcode] for name, p in procs.items()})
 ''')
-        expected_self = {"exit3": 3, "os_exit7": None, "normal": 0, "error": 1, "terminated": None}
+        # Quiet children report themselves only when run() raised; their parent reports every status.
+        expected_self = {"exit3": None, "os_exit7": None, "normal": None, "error": 1, "terminated": None}
         for method in START_METHODS:
             with self.subTest(method=method):
                 collector, result = self.run_observed(path, method)
@@ -239,6 +236,12 @@ if __name__ == "__main__":
                         self.assertNotIn("self", exits, name)
                     else:
                         self.assertEqual(exits["self"]["exitcode"], expected_self[name], name)
+                for name in ("exit3", "os_exit7", "normal"):
+                    self.assertEqual(hellos(events, pid=children[name][0]), [], "%s stayed quiet" % name)
+                    self.assertEqual([s.get("quiet") for s in of_kind(events, "process.started", child_pid=children[name][0])],
+                                     [True], name)
+                self.assertEqual([h["role"] for h in hellos(events, pid=children["error"][0])], ["process"],
+                                 "a quiet child says hello to report the exception run() raised")
                 error = exits_of(events, children["error"][0])["self"]["exception"]
                 self.assertEqual((error["type"], error["message"]), ("KeyError", "'missing'"))
                 terminated = children["terminated"][0]
@@ -437,7 +440,7 @@ import multiprocessing, os, sys
 from _pydev_bundle import pydev_monkey
 
 def work():
-    pass
+    raise KeyError("said hello to report this")  # a quiet child that has something to say
 
 if __name__ == "__main__":
     os.fork = pydev_monkey.new_fork
@@ -453,7 +456,8 @@ if __name__ == "__main__":
         collector, result = self.run_observed(path, "fork")
         report = report_of(result.stdout)
         events = self.settle(collector, [report["process"]], hello_from=[report["process"], report["bare"]])
-        self.assertEqual([h["role"] for h in hellos(events, pid=report["process"])], ["process"])
+        self.assertEqual([(h["role"], h.get("start_method")) for h in hellos(events, pid=report["process"])],
+                         [("process", "fork")])
         self.assertEqual([h["role"] for h in hellos(events, pid=report["bare"])], ["fork"])
         self.assertEqual(exits_of(events, report["bare"])["self"]["exitcode"], 4)
 

@@ -124,6 +124,14 @@ class BlockedProgram:
         self.collector.wait_for(lambda c: bool(hellos(c._unlocked_events(), pid=pid)), "the hello of %d" % pid)
         return hellos(self.collector.events(), pid=pid)[0]
 
+    def quiet_start_of(self, pid: int) -> Dict[str, Any]:
+        """The parent's ``process.started`` of a quiet child (which says no hello of its own)."""
+        self.collector.wait_for(lambda c: bool(of_kind(c._unlocked_events(), "process.started", child_pid=pid)),
+                                "the start of %d" % pid)
+        started = of_kind(self.collector.events(), "process.started", child_pid=pid)[0]
+        assert started.get("quiet") is True, started
+        return started
+
     def release(self) -> Tuple[bytes, bytes, int]:
         stdout, stderr = self.process.communicate(b"\n", timeout=WAIT)
         return stdout, stderr, self.process.returncode
@@ -186,7 +194,9 @@ class SignalPathTest(TempDirCase):
                 self.assertEqual(program.report["quit"], {"default": True, "ignored": False})
                 self.assertEqual(program.report["threads"], 2)
                 main_hello = program.hello_of(program.main_pid())
-                child_hello = program.hello_of(program.child)
+                # The child is quiet: its parent said how to ask it, and it registered that file.
+                child_hello = program.quiet_start_of(program.child)
+                wait_until(lambda: os.path.exists(child_hello["stacks"]["file"]), "the child's dump file")
                 for hello in (main_hello, child_hello):
                     VALIDATOR.check(hello)
                     support = hello["stacks"]
@@ -244,7 +254,7 @@ class SignalPathTest(TempDirCase):
     def test_without_a_stacks_dir_nothing_is_registered(self) -> None:
         program = BlockedProgram(self, self.tmp, START_METHODS[0], {})
         self.assertNotIn("stacks", program.hello_of(program.main_pid()))
-        self.assertNotIn("stacks", program.hello_of(program.child))
+        self.assertNotIn("stacks", program.quiet_start_of(program.child))
         stdout, stderr, returncode = program.release()
         self.assertEqual(returncode, 0, stderr)
 

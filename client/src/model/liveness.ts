@@ -10,7 +10,10 @@ export function isSignallable(process: ProcessSnapshot, aliveInOs: boolean): boo
   return ALIVE_STATES.has(process.state) || aliveInOs;
 }
 
-/** It said how to ask for its stacks and its stream is still open (a closed stream means it ended). */
+/**
+ * Someone said how to ask it for its stacks (itself, or the parent of a quiet child), and its
+ * stream is still open or, quiet, it has none yet (a closed stream means it ended).
+ */
 export function canAskForStacks(process: ProcessSnapshot, saidHowToAsk: boolean): boolean {
-  return saidHowToAsk && process.connected && ALIVE_STATES.has(process.state);
+  return saidHowToAsk && (process.connected || process.quiet) && ALIVE_STATES.has(process.state);
 }

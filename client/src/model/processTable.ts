@@ -73,6 +73,7 @@ export class ProcessRecord implements ProcessSnapshot {
   replacement = false;
   state: ProcessState = 'starting';
   connected = false;
+  quiet = false;
   startedAt: number | null = null;
   endedAt: number | null = null;
   exit: ExitSnapshot | null = null;
@@ -123,6 +124,7 @@ export class ProcessRecord implements ProcessSnapshot {
       replacement: this.replacement,
       state: this.state,
       connected: this.connected,
+      quiet: this.quiet,
       startedAt: this.startedAt,
       endedAt: this.endedAt,
       exit: this.exit && {
@@ -204,6 +206,7 @@ export class ProcessTable {
     // Otherwise the same process connected again: a "lost" from its earlier stream is void.
     removeCollectorReports(record);
     record.saidHello = true;
+    record.quiet = false;
     record.external = false;
     record.connected = true;
     record.streamClosed = false;
@@ -252,6 +255,9 @@ export class ProcessTable {
     record.external = false;
     record.proc = event.proc;
     record.logicalParentPid = event.pid;
+    if (event.quiet === true && !record.saidHello) {
+      record.quiet = true;
+    }
     this.placeUnder(record, event.pid);
     if (creation) {
       record.name = creation.name;
@@ -554,8 +560,8 @@ export class ProcessTable {
       record.state = 'zombie';
       return;
     }
-    // The OS listing it alive says as much as a hello: it runs.
-    const lifecycle = processState(record.exit, record.saidHello || record.listedByOs);
+    // The OS listing it alive says as much as a hello, and so does a parent that started it quiet.
+    const lifecycle = processState(record.exit, record.saidHello || record.listedByOs || record.quiet);
     record.state = record.orphaned && (lifecycle === 'running' || lifecycle === 'starting') ? 'orphan' : lifecycle;
   }
 

@@ -256,9 +256,18 @@ export class SessionObjects implements SessionObjectsView {
     }
   }
 
-  /** A process was started; a pool worker joins its pool. Returns false when it could not. */
+  /**
+   * A process was started: a quiet child learns from its parent how to ask it for its stacks; a
+   * pool worker joins its pool. Returns false when it could not.
+   */
   processStarted(event: ProcessStarted): boolean {
     const record = this.context.processByPid(event.child_pid);
+    if (record && event.quiet === true && event.stacks && record.quiet) {
+      const stacks = this.stacksFor(record.key);
+      if (stacks && stacks.support === null) {
+        stacks.support = { ...event.stacks };
+      }
+    }
     if (!record || record.pool === null) {
       return true;
     }

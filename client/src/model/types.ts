@@ -124,6 +124,11 @@ export interface ProcessSnapshot {
   readonly state: ProcessState;
   /** True while the process's event stream is open. */
   readonly connected: boolean;
+  /**
+   * Its parent started it quiet: it runs without a stream of its own until it has an event to
+   * send (then it says hello and this turns false); its parent reports its exit.
+   */
+  readonly quiet: boolean;
   readonly startedAt: number | null;
   readonly endedAt: number | null;
   readonly exit: ExitSnapshot | null;

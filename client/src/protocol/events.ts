@@ -112,6 +112,10 @@ export interface ProcessStarted extends Envelope {
   readonly kind: 'process.started';
   readonly proc: string;
   readonly child_pid: number;
+  /** The child says hello only with its first event of its own; its parent reports its exit. */
+  readonly quiet?: boolean;
+  /** How to ask a quiet child for its stacks (its dump file exists once it registered). */
+  readonly stacks?: StacksSupport;
 }
 
 export interface ProcessJoined extends Envelope {

@@ -194,6 +194,53 @@ describe('StackDumper', () => {
     assert.ok(session);
     assert.deepEqual(askableProcesses(session).map((process) => process.pid), [100]);
   });
+
+  it('asks a quiet child by the file its parent named, until its parent reports its exit', async () => {
+    const model = new Model();
+    const id = model.openSession({ label: 'quiet.py' });
+    const support = { via: 'signal', signal: 'SIGURG', file: '/private/stacks-101.txt', sigquit: false } as const;
+    feed(model, id, [
+      make.hello(100, 50, 'main', { stacks: { via: 'signal', signal: 'SIGURG', file: '/private/stacks-100.txt' } }),
+      make.created(100, '100-1'),
+      make.started(100, '100-1', 101, { quiet: true, stacks: support }),
+    ]);
+    const session = model.session(id);
+    assert.ok(session);
+    const child = session.processByPid(101);
+    assert.equal(child?.state, 'running', 'a quiet child runs without having said hello');
+    assert.equal(child?.connected, false);
+    assert.deepEqual(session.objects.stacksSupport(child?.key ?? ''), support);
+    assert.deepEqual(askableProcesses(session).map((process) => process.pid), [100, 101]);
+
+    const host = new ScriptedHost();
+    host.files.set('/private/stacks-100.txt', '');
+    host.files.set('/private/stacks-101.txt', '');
+    host.answers.set(101, { file: '/private/stacks-101.txt', text: DUMP_313 });
+    const answers = await new StackDumper(model, host, { answerTimeoutMs: 1000, settleMs: 100, pollMs: 50 }).dump(id, [child?.key ?? '']);
+    assert.deepEqual(host.signalled, [101]);
+    assert.equal(answers[0]?.dump?.threads[0]?.frames[0]?.function, 'blocked_forever');
+
+    feed(model, id, [make.exitedBy('parent', 100, 101, 0)]);
+    assert.deepEqual(askableProcesses(model.session(id) as NonNullable<typeof session>).map((process) => process.pid), [100],
+      'ended: its pid may belong to someone else now');
+  });
+
+  it('treats a quiet child that said hello after all like any other: asked while its stream is open', () => {
+    const model = new Model();
+    const id = model.openSession({ label: 'quiet.py' });
+    feed(model, id, [
+      make.hello(100, 50, 'main'),
+      make.created(100, '100-1'),
+      make.started(100, '100-1', 101, { quiet: true, stacks: { via: 'signal', signal: 'SIGURG', file: '/private/stacks-101.txt' } }),
+      make.hello(101, 100, 'process', { stacks: { via: 'signal', signal: 'SIGURG', file: '/private/stacks-101.txt' } }),
+    ]);
+    const session = model.session(id);
+    assert.ok(session);
+    assert.equal(session.processByPid(101)?.quiet, false);
+    assert.deepEqual(askableProcesses(session).map((process) => process.pid), [101]);
+    feed(model, id, [{ close: 101 }]);
+    assert.deepEqual(askableProcesses(session).map((process) => process.pid), []);
+  });
 });
 
 describe('stacks document text', () => {

@@ -3,12 +3,17 @@
 An ``ObservedAttribute`` is a data descriptor put on a class. Values still live
 in the instance ``__dict__`` (``vars()`` shows them as before); each assignment
 is reported to a callback with the previous value, after it took effect. The
-frame of ``__set__`` exists only during the assignment, which cannot fail.
+frame of ``__set__`` exists only during the assignment, which cannot fail. It
+has no ``__get__``: Python then reads the value straight from the instance
+``__dict__``, so reading costs nothing (``Popen.returncode`` is read in every
+``poll()``; a Python ``__get__`` there was measurable on each fork). The one
+difference it makes: before the first assignment, reading the name gives the
+descriptor instead of raising AttributeError, so observe only names the class
+assigns in ``__init__``. ``assignments.py`` is the same without the previous
+value.
 
-``InstanceValue`` is the shape they share, also used for descriptors that
-observe reads (``semlocks.py``, ``tasks.py``). When neither reads nor the
-previous value matter, ``assignments.py`` observes assignments with no
-``__get__`` at all, so reading costs nothing.
+``InstanceValue`` is for descriptors that observe reads (``semlocks.py``,
+``tasks.py``): values stay in the instance ``__dict__`` there too.
 """
 
 from __future__ import annotations
@@ -52,11 +57,11 @@ class InstanceValue:
             raise AttributeError(self.name) from None
 
 
-class ObservedAttribute(InstanceValue):
-    __slots__ = ("_on_set", "_hook")
+class ObservedAttribute:
+    __slots__ = ("name", "_on_set", "_hook")
 
     def __init__(self, name: str, on_set: "OnSet", hook: Hook) -> None:
-        super().__init__(name)
+        self.name = name
         self._on_set = on_set
         self._hook = hook
 
@@ -66,6 +71,12 @@ class ObservedAttribute(InstanceValue):
         state[self.name] = value
         if self._hook.enabled:
             self._hook.run(self._on_set, obj, previous, value)
+
+    def __delete__(self, obj: "Any") -> None:
+        try:
+            del obj.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
 
 
 def observe_attribute(cls: type, name: str, on_set: "OnSet", hook: Hook) -> None:

@@ -1,25 +1,32 @@
-"""What a forked child is, decided in ``os.register_at_fork(after_in_child=...)``.
+"""What a forked child is, decided with ``os.register_at_fork``.
 
-The hook runs inside ``os.fork()``, so the frame above it is the code that
-forked: multiprocessing's fork Popen, the forkserver, ``subprocess`` (about to
+The hooks run inside ``os.fork()``, so the frame above them is the code that
+forks: multiprocessing's fork Popen, the forkserver, ``subprocess`` (about to
 exec, with a ``preexec_fn``), or anything else (a bare ``os.fork()``). In every
 case the child drops the parent's socket and queue; only a bare fork says hello
 at once, multiprocessing children wait for their Process object.
+
+The forking code is looked up in the parent, just before the fork, and the
+child only reads the answer: after a fork, each memory page the child writes
+is copied by the kernel (several microseconds apiece here), while the parent's
+pages before the fork are its own.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from _thread import get_ident
 
 from mpscope import agent as _agent
 from mpscope import events as ev
+from mpscope import stacks
 from mpscope.guard import Hook
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import FrameType
-    from typing import Optional
+    from typing import Optional, Tuple
 
 _hook = Hook("os.fork")
 _installed = False
@@ -34,8 +41,12 @@ def install() -> None:
     global _installed
     if _installed or not hasattr(os, "register_at_fork"):
         return
-    os.register_at_fork(after_in_child=_after_in_child)
+    os.register_at_fork(before=_before_fork, after_in_child=_after_in_child)
     _installed = True
+
+
+#: (forking thread, module of the forking code, parent pid), noted by the parent before each fork.
+_next_fork: "Tuple[int, Optional[str], int]" = (0, None, 0)
 
 
 #: Modules of debuggers that replace ``os.fork`` with a function of theirs (debugpy / pydevd, with
@@ -43,9 +54,25 @@ def install() -> None:
 _FORK_WRAPPERS = ("_pydev_bundle", "_pydevd_bundle", "pydevd", "debugpy")
 
 
+def _before_fork() -> None:
+    if _hook.enabled:
+        _hook.run(_note_fork, sys._getframe(1))
+
+
+def _note_fork(frame: "FrameType") -> None:
+    global _next_fork
+    _next_fork = (get_ident(), _forking_module(frame), os.getpid())
+
+
 def _after_in_child() -> None:
     if _hook.enabled:
-        _hook.run(_child_begins, _forking_frame(sys._getframe(1)))
+        _hook.run(_child_begins, sys._getframe(1))
+
+
+def _forking_module(frame: "Optional[FrameType]") -> "Optional[str]":
+    forker = _forking_frame(frame)
+    module = forker.f_globals.get("__name__") if forker is not None else None
+    return module if isinstance(module, str) else None
 
 
 def _forking_frame(frame: "Optional[FrameType]") -> "Optional[FrameType]":
@@ -58,19 +85,19 @@ def _forking_frame(frame: "Optional[FrameType]") -> "Optional[FrameType]":
     return frame
 
 
-def _child_begins(forker: "Optional[FrameType]") -> None:
+def _child_begins(frame: "FrameType") -> None:
     agent = _agent.current()
     if agent is None:
         return
-    module = forker.f_globals.get("__name__") if forker is not None else None
+    thread, module, parent_pid = _next_fork
+    if thread != get_ident():  # another thread forked since (or no note): look here, at a higher price
+        module, parent_pid = _forking_module(frame), os.getppid()
     origin = _ORIGIN_OF_FORKER.get(module or "", _agent.ORIGIN_FORK)
-    agent.after_fork_in_child(origin)
+    agent.after_fork_in_child(origin, parent_pid)
     if module == "subprocess":
         agent.mute()  # the child execs a new program; if that is Python, it says hello itself
         return
     if agent.stacks is not None:
-        from mpscope import stacks
-
         agent.stacks = stacks.after_fork(agent.stacks)
     if origin == _agent.ORIGIN_FORK:
         agent.announce(ev.ROLE_FORK)

@@ -16,10 +16,13 @@ succeeded, and that cannot raise:
   records) and the lookups of ``wait``/``terminate``/``kill`` made by
   ``BaseProcess.join``/``terminate``/``kill``;
 * in the child: ``util._close_stdin``, which ``_bootstrap`` calls before
-  ``run()``, says hello; the ``name`` getter, which ``_bootstrap`` reads only in
+  ``run()``, says hello (helpers and workers) or makes a plain Process child
+  quiet (it connects with its first event; its parent announced it and reports
+  its exit status); the ``name`` getter, which ``_bootstrap`` reads only in
   its exception handler, records the exception ``run()`` raised; and
   ``util._flush_std_streams``, the last call of ``_bootstrap``, sends the exit
-  record and flushes synchronously (children end with ``os._exit``).
+  record (a quiet child only when ``run()`` raised or it had spoken before)
+  and flushes synchronously (children end with ``os._exit``).
 
 Each observer checks that its caller is the expected multiprocessing code
 (``f_code`` identity), so user code touching the same objects is ignored.
@@ -258,8 +261,14 @@ def _on_started(process: "Any") -> None:
         if notes.get(key) is not None:
             created[key] = notes[key]
     _extend(extensions.before_created.get(notes["role"]), process, created)
-    agent.emit(ev.PROCESS_CREATED, created)
-    agent.emit(ev.PROCESS_STARTED, {"proc": proc, "child_pid": popen.pid})
+    started: "Dict[str, Any]" = {"proc": proc, "child_pid": popen.pid}
+    if notes["role"] == ev.ROLE_PROCESS and agent.may_stay_quiet():
+        started["quiet"] = True  # the child decides alike (_announce_child)
+        describe_child = getattr(agent.stacks, "describe_child", None)
+        if describe_child is not None:
+            started["stacks"] = describe_child(popen.pid)
+    agent.emit(ev.PROCESS_CREATED, created, urgent=False)  # leaves with process.started, in one write
+    agent.emit(ev.PROCESS_STARTED, started)
 
 
 def note_join_started(process: "Any") -> None:
@@ -310,8 +319,12 @@ def _on_child_begins(bootstrap_frame: "FrameType") -> None:
 def _announce_child(agent: "_agent.Agent", process: "Any") -> None:
     if agent.announced:
         return
-    target = getattr(process, "_target", None)
-    agent.announce(role_for_target(target), name=str(getattr(process, "_name", "")) or None)
+    role = role_for_target(getattr(process, "_target", None))
+    name = str(getattr(process, "_name", "")) or None
+    if role == ev.ROLE_PROCESS and agent.may_stay_quiet():
+        agent.stay_quiet(role, name)  # its parent said quiet in process.started (_on_started)
+    else:
+        agent.announce(role, name=name)
 
 
 def _on_run_failed(process: "Any", exc: "Optional[BaseException]") -> None:
@@ -320,6 +333,31 @@ def _on_run_failed(process: "Any", exc: "Optional[BaseException]") -> None:
     for observer in extensions.run_failed:
         _extend(observer, exc)
     _notes.of(process)["exception"] = exception_record(exc)
+
+
+def _parent_gone(agent: "_agent.Agent", bootstrap_frame: "FrameType") -> bool:
+    """Whether the process that started this one has ended, so that nobody else can report this exit.
+
+    Two signs, either is enough: a new OS parent (the kernel re-parents the
+    children of a process that ended; fork and spawn children are the starter's
+    own), and ``_bootstrap``'s ``parent_sentinel``, the end of a pipe whose
+    other end the starter holds (what ``parent_process().is_alive()`` asks; the
+    forkserver's children have the forkserver as OS parent), readable once the
+    starter is gone. The sentinel alone is not enough under fork: a sibling
+    forked later inherits a copy of the starter's end. Unknown counts as gone.
+    """
+    if os.getppid() != agent.ppid:
+        return True
+    sentinel = bootstrap_frame.f_locals.get("parent_sentinel")
+    if not isinstance(sentinel, int) or isinstance(sentinel, bool) or sentinel < 0:
+        return True
+    import select
+
+    try:
+        readable, _, _ = select.select([sentinel], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
 
 
 def _on_child_exit(bootstrap_frame: "FrameType") -> None:
@@ -334,9 +372,14 @@ def _on_child_exit(bootstrap_frame: "FrameType") -> None:
     if process is not None:
         _announce_child(agent, process)
         _extend(extensions.child_exits.get(agent.role or ""), process, exitcode)
-    fields = exit_record(ev.REPORTER_SELF, exitcode)
     notes = _notes.get(process) if process is not None else None
-    if notes is not None and notes.get("exception") is not None and exitcode != 0:
-        fields["exception"] = notes["exception"]
+    exception = notes.get("exception") if notes is not None and exitcode != 0 else None
+    if agent.quiet and not agent.announced and exception is None and not _parent_gone(agent, bootstrap_frame):
+        agent.end_of_run()  # its finishers may have something to send after all (they say hello)
+        if not agent.announced:
+            return  # nothing to say: the parent reports the exit status
+    fields = exit_record(ev.REPORTER_SELF, exitcode)
+    if exception is not None:
+        fields["exception"] = exception
     agent.emit(ev.PROCESS_EXITED, fields)
     agent.end_of_run()  # not finish(): from 3.13 the child's atexit handlers still report after this

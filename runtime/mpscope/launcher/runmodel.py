@@ -41,12 +41,13 @@ class ProcessRecord:
         self.proc: "Optional[str]" = None
         self.label: "Optional[str]" = None  # set by whoever knows better (the launcher, for the main process)
         self.said_hello = False
+        self.quiet = False  # its parent said it runs without a stream until it has something to send
         self.stream_closed = False
         self.exits: "Dict[str, Dict[str, Any]]" = {}
         self.errors: "List[Dict[str, Any]]" = []
         self.born: "Optional[float]" = None  # earliest of its parent's process.started and its own hello
         self.ended: "Optional[float]" = None  # time of the first exit record about it
-        self.stacks_support: "Optional[Dict[str, Any]]" = None  # hello.stacks: how to ask for its stacks
+        self.stacks_support: "Optional[Dict[str, Any]]" = None  # hello.stacks (or a quiet child's process.started.stacks)
         self.stacks: "List[Dict[str, Any]]" = []  # stacks events about it, oldest first
         self.tasks_done = 0  # tasks (or chunks) this worker ran that returned (its latest task.counters)
         self.tasks_failed = 0  # ... that raised
@@ -167,6 +168,11 @@ class RunModel:
                 child = self.record(child_pid)
                 child.parent = sender.pid
                 child.note_birth(t)
+                if event.get("quiet") is True and not child.said_hello:
+                    child.quiet = True
+                    support = event.get("stacks")
+                    if isinstance(support, dict):
+                        child.stacks_support = support
                 created = self._procs.get(event.get("proc") or "")
                 if created is not None:
                     child.proc = created.get("proc")

@@ -2,7 +2,10 @@
 
 Who is asked: only processes that said hello with a ``stacks`` field and whose
 stream is still open (a closed stream means the process ended, and its pid may
-already belong to someone else). A process without hooks is never signalled.
+already belong to someone else), and quiet children (no stream yet) whose
+parent's ``process.started`` said how to ask and reported no exit, once their
+dump file exists (they create it at their start). A process without hooks is
+never signalled.
 
 * ``via: signal`` (POSIX): send SIGURG to the pid, then read what faulthandler
   appended to the process's file in the collector's private directory. There
@@ -89,7 +92,7 @@ class StackRequester:
         for record in targets:
             support = record.stacks_support or {}
             problem = None
-            if not record.said_hello:
+            if not record.said_hello and not record.quiet:
                 problem = "cannot be asked: it runs without mpscope's hooks (or has not said hello yet)"
             elif record.stream_closed:
                 problem = "cannot be asked: its stream closed without an exit record (it may be gone)"
