@@ -89,6 +89,7 @@ class SignalDumps:
 
     def __init__(self, directory: str, on_sigquit: bool) -> None:
         self.directory = directory
+        self._child_prefix: "Optional[str]" = None
         self.path: "Optional[str]" = None
         self.fd = -1
         self.signals: "List[int]" = []
@@ -158,9 +159,16 @@ class SignalDumps:
                 "sigquit": bool(self.quit)}
 
     def describe_child(self, pid: int) -> "Dict[str, Any]":
-        """How a quiet child will be asked: the file it registers at its start (it may fail to)."""
-        return {"via": VIA_SIGNAL, "signal": REQUEST_SIGNAL, "file": clip(dump_file_name(self.directory, pid), ev.MAX_PATH),
-                "sigquit": bool(self.quit)}
+        """How a quiet child will be asked: the file it registers at its start (it may fail to).
+
+        Called between a fork and the child's end, so it touches little: the
+        file name's prefix is joined once.
+        """
+        prefix = self._child_prefix
+        if prefix is None:
+            prefix = self._child_prefix = dump_file_name(self.directory, 0)[: -len("0.txt")]
+        return {"via": VIA_SIGNAL, "signal": REQUEST_SIGNAL, "file": clip("%s%d.txt" % (prefix, pid), ev.MAX_PATH),
+                "sigquit": self.quit}
 
     def on_stream_open(self, agent: "Any") -> None:
         pass

@@ -206,7 +206,7 @@ class Stream:
     def flush(self, timeout: float) -> bool:
         """Write everything queued, waiting at most ``timeout`` seconds; True when all went out."""
         if self._stale:
-            self._renew()
+            return True  # a forked child that sent nothing yet: nothing of its own is queued
         if self.state != OPEN:
             return self.state == SILENT or not self._queue
         deadline = time.monotonic() + timeout

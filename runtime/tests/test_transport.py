@@ -121,6 +121,31 @@ class StreamTest(unittest.TestCase):
         self.assertIn(["hello", "parent-before", "parent-after"], by_stream)
         self.assertIn(["hello", "child"], by_stream)
 
+    def test_a_forked_child_never_sends_what_its_parent_had_queued(self):
+        stream = self.stream()
+        stream.send(event("queued-in-parent"))  # before the hello: waits in the queue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                stream.reset_after_fork()
+                code = 0 if stream.flush(5) else 2  # nothing of its own: done at once
+                stream.send(event("child"))
+                stream.open(dict(HELLO, pid=os.getpid()))
+                stream.flush(5)
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        self.assertEqual(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status >> 8, 0)
+        stream.open(HELLO)
+        stream.flush(5)
+        self.collector.wait_for(lambda c: len(c.events()) == 4, "2 streams, 4 lines")
+        by_stream = [[e.get("message", e["kind"]) for e in s.events] for s in self.collector.accepted()]
+        self.assertIn(["hello", "queued-in-parent"], by_stream)
+        self.assertIn(["hello", "child"], by_stream)
+
     @unittest.skipUnless(hasattr(socket, "MSG_NOSIGNAL"), "MSG_NOSIGNAL is Linux's")
     def test_no_sigpipe_even_with_default_sigpipe_action(self):
         closing = EventCollector(close_after_hello=True)

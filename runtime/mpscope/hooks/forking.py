@@ -26,7 +26,7 @@ from mpscope.guard import Hook
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import FrameType
-    from typing import Optional, Tuple
+    from typing import Callable, Dict, Optional, Tuple
 
 _hook = Hook("os.fork")
 _installed = False
@@ -48,6 +48,10 @@ def install() -> None:
 #: (forking thread, module of the forking code, parent pid), noted by the parent before each fork.
 _next_fork: "Tuple[int, Optional[str], int]" = (0, None, 0)
 
+#: Work for the parent right before a fork, by module of the forking code: (forking frame) -> None.
+#: Each callback guards itself; a failing one must not switch off the fork hook.
+before_fork_in: "Dict[str, Callable[[FrameType], None]]" = {}
+
 
 #: Modules of debuggers that replace ``os.fork`` with a function of theirs (debugpy / pydevd, with
 #: ``subProcess`` on): their frames stand between the real fork and the code that asked for it.
@@ -61,7 +65,12 @@ def _before_fork() -> None:
 
 def _note_fork(frame: "FrameType") -> None:
     global _next_fork
-    _next_fork = (get_ident(), _forking_module(frame), os.getpid())
+    forker = _forking_frame(frame)
+    module = _module_of(forker)
+    _next_fork = (get_ident(), module, os.getpid())
+    prepare = before_fork_in.get(module or "")
+    if prepare is not None and forker is not None:
+        prepare(forker)
 
 
 def _after_in_child() -> None:
@@ -70,8 +79,11 @@ def _after_in_child() -> None:
 
 
 def _forking_module(frame: "Optional[FrameType]") -> "Optional[str]":
-    forker = _forking_frame(frame)
-    module = forker.f_globals.get("__name__") if forker is not None else None
+    return _module_of(_forking_frame(frame))
+
+
+def _module_of(frame: "Optional[FrameType]") -> "Optional[str]":
+    module = frame.f_globals.get("__name__") if frame is not None else None
     return module if isinstance(module, str) else None
 
 

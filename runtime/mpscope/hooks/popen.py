@@ -21,6 +21,7 @@ from mpscope import agent as _agent
 from mpscope import events as ev
 from mpscope.exits import exit_record
 from mpscope.guard import Hook
+from mpscope.hooks import forking
 from mpscope.hooks import process as _process
 from mpscope.hooks.attributes import observe_attribute
 from mpscope.hooks.lookup import observe_lookups
@@ -73,6 +74,11 @@ def _on_wait_lookup(popen: "Any", caller: "FrameType") -> None:
 def patch_popen_module(module: "ModuleType") -> None:
     """``multiprocessing.popen_fork`` (base of spawn-posix and forkserver) or ``popen_spawn_win32``."""
     popen_class = module.Popen
+    if module.__name__ == "multiprocessing.popen_fork":
+        launch = getattr(getattr(popen_class, "_launch", None), "__code__", None)
+        if launch is not None:
+            _process.codes.launch_fork = launch
+            forking.before_fork_in[module.__name__] = _process.prepare_fork
     observe_attribute(popen_class, "returncode", _on_returncode, _exit_hook)
     observe_lookups(popen_class, "terminate", _on_signal_lookup, _signal_hook)
     observe_lookups(popen_class, "kill", _on_signal_lookup, _signal_hook)

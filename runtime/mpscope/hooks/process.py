@@ -34,6 +34,7 @@ import itertools
 import os
 import sys
 import time
+from _thread import get_ident
 from _weakrefset import WeakSet
 
 from mpscope import agent as _agent
@@ -48,7 +49,7 @@ from mpscope.userframes import caller_site
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import CodeType, FrameType, ModuleType
-    from typing import Any, Callable, Dict, List, Optional
+    from typing import Any, Callable, Dict, List, Optional, Tuple
 
 _created_hook = Hook("process.__init__")
 _start_hook = Hook("process.start")
@@ -72,6 +73,7 @@ class _Codes:
     terminate: "Optional[CodeType]" = None
     kill: "Optional[CodeType]" = None
     bootstrap: "Optional[CodeType]" = None
+    launch_fork: "Optional[CodeType]" = None  # popen_fork.Popen._launch: where the fork start method forks
 
 
 codes = _Codes()
@@ -238,12 +240,54 @@ def _on_started(process: "Any") -> None:
         return
     popen = process._popen
     notes = _notes.of(process)
+    started = notes.pop("started", None)  # prepared before the fork (_prepare_fork)
+    if started is not None:
+        global _next_fork_child
+        _next_fork_child = None
+    else:
+        started = _announce_creation(agent, process, popen, notes, sys._getframe(2))
+    pid = started["child_pid"] = notes["pid"] = popen.pid
+    if started.get("quiet"):
+        describe_child = getattr(agent.stacks, "describe_child", None)
+        if describe_child is not None:
+            started["stacks"] = describe_child(pid)
+    agent.emit(ev.PROCESS_STARTED, started)
+
+
+def prepare_fork(launch_frame: "FrameType") -> None:
+    """``forking.before_fork_in`` callback for ``popen_fork`` (see ``_prepare_fork``)."""
+    if _start_hook.enabled:
+        _start_hook.run(_prepare_fork, launch_frame)
+
+
+def _prepare_fork(launch_frame: "FrameType") -> None:
+    """Right before the fork start method forks: send process.created and prepare process.started.
+
+    After the fork, every memory page the parent writes while the child runs is
+    copied; the same work done a moment earlier costs nothing extra, so all that
+    is left for ``_on_started`` is the child's pid.
+    """
+    if launch_frame.f_code is not codes.launch_fork:
+        return
+    agent = _agent.current()
+    local = launch_frame.f_locals
+    process, popen = local.get("process_obj"), local.get("self")
+    if agent is None or process is None or popen is None:
+        return
+    global _next_fork_child
+    notes = _notes.of(process)
+    notes["started"] = _announce_creation(agent, process, popen, notes, launch_frame)
+    _next_fork_child = (get_ident(), process)
+
+
+def _announce_creation(agent: "_agent.Agent", process: "Any", popen: "Any", notes: "Dict[str, Any]",
+                       start_frame: "Optional[FrameType]") -> "Dict[str, Any]":
+    """Send process.created; the fields of process.started, but for the child's pid."""
     proc = new_proc_id()
     notes["proc"] = proc
-    notes["pid"] = popen.pid
     if "role" not in notes:  # constructed before mpscope was installed
         notes["role"] = ev.ROLE_PROCESS
-        notes["site"] = caller_site(sys._getframe(1))
+        notes["site"] = caller_site(start_frame)
     method = (
         _START_METHOD_OF_POPEN.get(type(popen).__module__)
         or getattr(process, "_start_method", None)
@@ -261,14 +305,11 @@ def _on_started(process: "Any") -> None:
         if notes.get(key) is not None:
             created[key] = notes[key]
     _extend(extensions.before_created.get(notes["role"]), process, created)
-    started: "Dict[str, Any]" = {"proc": proc, "child_pid": popen.pid}
+    agent.emit(ev.PROCESS_CREATED, created, urgent=False)  # leaves with process.started, in one write
+    started: "Dict[str, Any]" = {"proc": proc}
     if notes["role"] == ev.ROLE_PROCESS and agent.may_stay_quiet():
         started["quiet"] = True  # the child decides alike (_announce_child)
-        describe_child = getattr(agent.stacks, "describe_child", None)
-        if describe_child is not None:
-            started["stacks"] = describe_child(popen.pid)
-    agent.emit(ev.PROCESS_CREATED, created, urgent=False)  # leaves with process.started, in one write
-    agent.emit(ev.PROCESS_STARTED, started)
+    return started
 
 
 def note_join_started(process: "Any") -> None:
@@ -310,10 +351,31 @@ def _on_child_begins(bootstrap_frame: "FrameType") -> None:
     if module is not None and not isinstance(module._children, _ObservedChildren):
         module._children = _ObservedChildren(module._children)
     agent = _agent.current()
-    process = bootstrap_frame.f_locals.get("self")
-    if agent is not None and process is not None:
+    if agent is None:
+        return
+    global _this_child
+    process = _this_child = _forked_child() or bootstrap_frame.f_locals.get("self")
+    if process is not None:
         _announce_child(agent, process)
         _extend(extensions.child_begins.get(agent.role or ""), process)
+
+
+#: This process's own Process object, once it is a child that began (``_on_child_begins``).
+_this_child: "Any" = None
+#: (forking thread, Process object): the child the fork start method is about to fork (``_prepare_fork``).
+_next_fork_child: "Optional[Tuple[int, Any]]" = None
+
+
+def _forked_child() -> "Any":
+    """In a child of the fork start method, its Process object as its parent noted it before the fork.
+
+    Reading the bootstrap frame's ``f_locals`` instead would build a dictionary
+    of its locals, writing to the pages of each: copies, in a forked child.
+    """
+    noted = _next_fork_child
+    if noted is None or noted[0] != get_ident():
+        return None
+    return noted[1]
 
 
 def _announce_child(agent: "_agent.Agent", process: "Any") -> None:
@@ -335,20 +397,23 @@ def _on_run_failed(process: "Any", exc: "Optional[BaseException]") -> None:
     _notes.of(process)["exception"] = exception_record(exc)
 
 
-def _parent_gone(agent: "_agent.Agent", bootstrap_frame: "FrameType") -> bool:
+def _parent_gone(agent: "_agent.Agent") -> bool:
     """Whether the process that started this one has ended, so that nobody else can report this exit.
 
-    Two signs, either is enough: a new OS parent (the kernel re-parents the
-    children of a process that ended; fork and spawn children are the starter's
-    own), and ``_bootstrap``'s ``parent_sentinel``, the end of a pipe whose
-    other end the starter holds (what ``parent_process().is_alive()`` asks; the
-    forkserver's children have the forkserver as OS parent), readable once the
-    starter is gone. The sentinel alone is not enough under fork: a sibling
-    forked later inherits a copy of the starter's end. Unknown counts as gone.
+    Fork and spawn children are their starter's own: a new OS parent (the
+    kernel re-parents the children of a process that ended) says it. The
+    forkserver's children have the forkserver as OS parent; for them, the
+    parent's sentinel (what ``parent_process().is_alive()`` asks: a pipe whose
+    other end the starter holds) becomes readable once the starter is gone. The
+    sentinel alone would not do under fork: a sibling forked later inherits a
+    copy of the starter's end. Unknown counts as gone.
     """
     if os.getppid() != agent.ppid:
         return True
-    sentinel = bootstrap_frame.f_locals.get("parent_sentinel")
+    if agent.origin != _agent.ORIGIN_FORKSERVER:
+        return False
+    parent = getattr(_process_module, "_parent_process", None)
+    sentinel = getattr(parent, "_sentinel", None)
     if not isinstance(sentinel, int) or isinstance(sentinel, bool) or sentinel < 0:
         return True
     import select
@@ -364,6 +429,12 @@ def _on_child_exit(bootstrap_frame: "FrameType") -> None:
     agent = _agent.current()
     if agent is None:
         return
+    if agent.quiet and not agent.announced and _this_child is not None:
+        notes = _notes.get(_this_child)
+        if (notes is None or notes.get("exception") is None) and not _parent_gone(agent):
+            agent.end_of_run()  # its finishers may have something to send after all (they say hello)
+            if not agent.announced:
+                return  # nothing to say: the parent reports the exit status
     local = bootstrap_frame.f_locals
     process = local.get("self")
     exitcode = local.get("exitcode")
@@ -374,10 +445,6 @@ def _on_child_exit(bootstrap_frame: "FrameType") -> None:
         _extend(extensions.child_exits.get(agent.role or ""), process, exitcode)
     notes = _notes.get(process) if process is not None else None
     exception = notes.get("exception") if notes is not None and exitcode != 0 else None
-    if agent.quiet and not agent.announced and exception is None and not _parent_gone(agent, bootstrap_frame):
-        agent.end_of_run()  # its finishers may have something to send after all (they say hello)
-        if not agent.announced:
-            return  # nothing to say: the parent reports the exit status
     fields = exit_record(ev.REPORTER_SELF, exitcode)
     if exception is not None:
         fields["exception"] = exception
