@@ -215,7 +215,10 @@ async function dumpSession(context: ProcessCommandsContext, session: SessionView
     ? [...current.allProcesses()].filter((process) => !asked.has(process.key) && process.state !== 'exited')
     : [];
   const text = stacksText({ sessionLabel: session.label, at, dumps, notAsked });
-  const cwd = targets.map((process) => process.interpreter?.cwd).find((dir) => dir) ?? null;
+  // A quiet child never said where it runs: its parent's directory is the next best guess.
+  const parentCwd = (process: ProcessSnapshot): string | undefined =>
+    process.logicalParentPid === null ? undefined : current.processByPid(process.logicalParentPid)?.interpreter?.cwd ?? undefined;
+  const cwd = targets.map((process) => process.interpreter?.cwd ?? parentCwd(process)).find((dir) => dir) ?? null;
   const title = keys === undefined ? `${session.label} stacks` : `${targets[0]?.name ?? 'process'} ${targets[0]?.pid ?? ''} stacks`;
   const uri = await context.documents.open(title, text, cwd);
   const answered = answers.filter((answer) => answer.dump && answer.dump.error === null).length;

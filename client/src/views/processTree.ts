@@ -231,7 +231,9 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessTreeN
     switch (node.type) {
       case 'process': {
         const process = session.process(node.key);
-        return process?.site ? { site: process.site, cwd: process.interpreter?.cwd ?? null, what: process.name } : undefined;
+        // The site is where its parent called; a quiet child never said where it runs either.
+        const cwd = process?.interpreter?.cwd ?? cwdOf(process?.logicalParentPid ?? undefined);
+        return process?.site ? { site: process.site, cwd, what: process.name } : undefined;
       }
       case 'pool': {
         const pool = session.objects.pool(node.poolId);

@@ -90,7 +90,8 @@ function byPid(root: ItemNode, pid: number): ItemNode | undefined {
 function runningChild(session: SessionSnapshot, name: string): ProcessSnapshot | string {
   const child = session.processes.find((p) => p.name === name);
   if (!child) return `no process named ${name} yet`;
-  if (child.state !== 'running' || !child.connected) return `${name} is ${child.state}`;
+  // A plain Process child is quiet (no stream of its own until it has something to send).
+  if (child.state !== 'running' || !(child.connected || child.quiet)) return `${name} is ${child.state}`;
   return child;
 }
 

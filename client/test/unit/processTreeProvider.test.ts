@@ -180,4 +180,19 @@ describe('ProcessTreeProvider', () => {
     provider.setFilter(undefined);
     assert.equal(provider.visibleCount(), undefined);
   });
+
+  it("resolves a quiet child's creation site against its parent's directory (it never said its own)", () => {
+    const model = new Model();
+    const id = model.openSession({ label: 'job.py' });
+    feed(model, id, [
+      make.hello(100, 50, 'main', { cwd: '/w' }),
+      make.created(100, '100-1', { site: { file: 'job.py', line: 3 } }),
+      make.started(100, '100-1', 101, { quiet: true }),
+    ]);
+    const provider = new ProcessTreeProvider(model, DEFAULT_TREE_OPTIONS);
+    const child = find(render(provider), 'process').children[0];
+    assert.ok(child);
+    assert.equal(child.item.description?.toString().includes('running') ?? false, true, child.item.description?.toString());
+    assert.deepEqual(provider.siteOf(child.node), { site: { file: 'job.py', line: 3 }, cwd: '/w', what: 'Process-100-1' });
+  });
 });
