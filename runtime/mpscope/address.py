@@ -5,8 +5,6 @@ Two forms exist: ``unix:/abs/path/to/socket`` (POSIX) and ``tcp:HOST:PORT``
 events carry command lines and paths, and must never leave the machine.
 """
 
-from __future__ import annotations
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Tuple, Union

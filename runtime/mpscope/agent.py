@@ -17,8 +17,6 @@ own to send. Connecting and saying hello in every child cost more than the
 rest of a short child's life with mpscope (see ``docs/protocol.md``).
 """
 
-from __future__ import annotations
-
 import os
 import sys
 import time

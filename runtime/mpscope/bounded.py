@@ -6,8 +6,6 @@ code units, the unit JavaScript validators use, which is never fewer than the
 code points Python counts.
 """
 
-from __future__ import annotations
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any

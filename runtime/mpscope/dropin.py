@@ -15,8 +15,6 @@ import the main module, and with it this line, again). Without a collector it
 does nothing else at all.
 """
 
-from __future__ import annotations
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any

@@ -1,7 +1,5 @@
 """What an exit record says: signal names for exit codes, and the exception a process died of."""
 
-from __future__ import annotations
-
 from mpscope import events as ev
 from mpscope.bounded import clip, clip_middle, safe_str
 from mpscope.userframes import innermost_site

@@ -6,8 +6,6 @@ process, and one ``runtime.error`` event says where it failed. The program goes
 on as if that hook did not exist.
 """
 
-from __future__ import annotations
-
 from mpscope import agent as _agent
 
 TYPE_CHECKING = False

@@ -8,8 +8,6 @@ the module body. The wrapper puts the original loader back on the spec and the
 module before the body runs, so the imported module looks exactly as usual.
 """
 
-from __future__ import annotations
-
 import sys
 
 from mpscope.guard import Hook

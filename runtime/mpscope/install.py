@@ -11,8 +11,6 @@ register ``util._exit_function``: atexit runs handlers last-in first-out, so
 ours runs after multiprocessing has joined the children and sees their exits.
 """
 
-from __future__ import annotations
-
 import atexit
 import os
 import sys

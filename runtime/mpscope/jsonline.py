@@ -12,8 +12,6 @@ every memory page the parent writes is copied, and one C call writes far fewer
 pages than a Python function per value.
 """
 
-from __future__ import annotations
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, List, Optional, Sequence

@@ -7,8 +7,6 @@ for classes that define ``__eq__`` without ``__hash__``. Entries are keyed by
 guards against a reused id.
 """
 
-from __future__ import annotations
-
 import weakref
 
 TYPE_CHECKING = False

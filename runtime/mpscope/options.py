@@ -11,11 +11,9 @@
 | ``wait_threshold_ms`` | 1000               | a queue put/get, pipe send/recv or Lock/Condition/Event/Barrier wait that blocks at least this long is reported (``queue.blocked``, ``pipe.blocked``, ``sync.wait``) |
 """
 
-from __future__ import annotations
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, Optional
+    from typing import Any, Dict, Optional, Tuple
 
 VIA_SIGNAL = "signal"
 VIA_REQUEST = "request"
@@ -62,17 +60,33 @@ def parse_options(text: "Optional[str]") -> Options:
 _LITERALS = {"true": True, "false": False, "null": None}
 
 
+def _scan_string(text: str, start: int, strict: bool = True) -> "Tuple[str, int]":
+    """The JSON string whose opening quote is at ``start - 1``: (value, index after its closing quote).
+
+    A string without escapes or control characters (the usual path or word) is
+    taken as it stands; others go to ``_json.scanstring``, imported only then
+    (a C module, ~0.1 ms at the start of every process). Raises ValueError.
+    """
+    close = text.find('"', start)
+    if close < 0:
+        raise ValueError("unterminated string")
+    value = text[start:close]
+    if "\\" not in value and value.isprintable():
+        return value, close + 1
+    from _json import scanstring
+
+    return scanstring(text, start, strict)  # type: ignore[no-any-return]
+
+
 def parse_flat_object(text: str) -> "Optional[Dict[str, Any]]":
     """A JSON object whose values are strings, numbers, true, false or null; None for anything else.
 
     The launcher sets MPSCOPE_OPTIONS for every process of the program, and
     ``import json`` (which pulls in ``re``) would cost each of them 5-10 ms at
-    start-up; ``_json.scanstring`` is the C string decoder json itself uses.
+    start-up; strings with escapes go to ``_json.scanstring``, the C string
+    decoder json itself uses (see ``_scan_string``).
     """
-    try:
-        from _json import scanstring
-    except ImportError:  # pragma: no cover - every CPython build has _json
-        return None
+    scanstring = _scan_string
     result: "Dict[str, Any]" = {}
     end = len(text)
     index = _skip(text, 0)

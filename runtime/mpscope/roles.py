@@ -1,7 +1,5 @@
 """What a multiprocessing Process is for, judged from its target or class."""
 
-from __future__ import annotations
-
 from mpscope import events as ev
 from mpscope.bounded import clip
 

@@ -27,8 +27,6 @@ docs/protocol.md describes it for the TypeScript side)::
   repeats. There is no end marker: a reader waits until the file stops growing.
 """
 
-from __future__ import annotations
-
 import re
 
 TYPE_CHECKING = False

@@ -38,8 +38,6 @@ answer is a ``stacks`` event built from ``sys._current_frames()``, with thread
 names. ``stacks_via: "request"`` selects that path on POSIX too (tests).
 """
 
-from __future__ import annotations
-
 import os
 import sys
 

@@ -21,8 +21,6 @@ Design (see docs/protocol.md):
   stream; it never writes on the parent's socket.
 """
 
-from __future__ import annotations
-
 import _socket
 import _thread
 import itertools
@@ -31,7 +29,6 @@ import time
 
 from mpscope import address as _address
 from mpscope.events import MAX_LINE_BYTES
-from mpscope.jsonline import encode_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -41,6 +38,15 @@ if TYPE_CHECKING:
     from mpscope.address import Address
 else:
     from _collections import deque  # the C type; importing collections costs ~1 ms at start-up
+
+def encode_line(value: "Dict[str, Any]") -> bytes:
+    """``jsonline.encode_line``, imported at the first event: a quiet child never encodes one."""
+    global encode_line
+    from mpscope.jsonline import encode_line as encoder
+
+    encode_line = encoder  # later calls go straight to it
+    return encoder(value)
+
 
 CONNECT_TIMEOUT = 1.0
 #: Events kept while the collector is slow or not yet connected; more are dropped and counted.

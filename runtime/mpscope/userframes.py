@@ -9,8 +9,6 @@ Frames are sorted into three kinds:
 * user: everything else (the program, ``<stdin>``, ``<string>`` for ``-c``).
 """
 
-from __future__ import annotations
-
 import os
 import sys
 

@@ -24,8 +24,6 @@ replaced by the next watch on the same thread; so callers must not let their
 ``on_end`` keep frames alive (they take what they need when the wait begins).
 """
 
-from __future__ import annotations
-
 import _thread
 import sys
 import time

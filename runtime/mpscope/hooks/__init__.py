@@ -5,8 +5,6 @@ patching code itself is imported only then, so a program that never uses
 multiprocessing pays for none of it.
 """
 
-from __future__ import annotations
-
 import sys
 
 from mpscope.hooks import forking, objects

@@ -9,8 +9,6 @@ class-level default), and know that its frame exists only during the
 assignment, which cannot fail.
 """
 
-from __future__ import annotations
-
 from mpscope.guard import Hook
 
 TYPE_CHECKING = False

@@ -16,8 +16,6 @@ value.
 ``tasks.py``): values stay in the instance ``__dict__`` there too.
 """
 
-from __future__ import annotations
-
 from mpscope.guard import Hook
 
 TYPE_CHECKING = False

@@ -7,8 +7,6 @@ finisher). Counts are per process: a forked child starts from zero for the
 objects it inherited, and the collector adds the processes up.
 """
 
-from __future__ import annotations
-
 import os
 import time
 

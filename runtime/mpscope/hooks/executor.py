@@ -18,8 +18,6 @@ that started them; a worker started by the executor's own thread (a
 replacement after ``max_tasks_per_child``) gets the executor's site.
 """
 
-from __future__ import annotations
-
 import functools
 import sys
 import weakref

@@ -16,8 +16,6 @@ observed without wrapping it (and a wrapper would show in the traceback of a
   read) and no record is sent: the collector sees the stream close.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 

@@ -12,8 +12,6 @@ is copied by the kernel (several microseconds apiece here), while the parent's
 pages before the fork are its own.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from _thread import get_ident

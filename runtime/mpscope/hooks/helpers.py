@@ -12,17 +12,16 @@ assignment announces the helper (``process.created`` + ``process.started``) so
 a collector knows to wait for it even before it connects.
 """
 
-from __future__ import annotations
-
 import functools
 import sys
 
 from mpscope import agent as _agent
 from mpscope import events as ev
-from mpscope.exits import exception_record, exit_record, exitcode_of_system_exit
 from mpscope.guard import Hook
 from mpscope.hooks.attributes import observe_attribute
-from mpscope.userframes import caller_site
+
+# mpscope.exits and mpscope.userframes are imported where they are used: every spawned child
+# imports the resource tracker's module, and almost none of them starts or is a helper.
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -39,7 +38,7 @@ def _wrap_main(original: "Callable[..., Any]", role: str) -> "Callable[..., Any]
         try:
             result = original(*args, **kwargs)
         except SystemExit as exc:
-            hook.run(_exited, exitcode_of_system_exit(exc), None)
+            hook.run(_exited_by, exc)
             raise
         except BaseException as exc:
             hook.run(_exited, 1, exc)
@@ -57,7 +56,15 @@ def _announce(role: str) -> None:
         agent.announce(role)
 
 
+def _exited_by(exc: SystemExit) -> None:
+    from mpscope.exits import exitcode_of_system_exit
+
+    _exited(exitcode_of_system_exit(exc), None)
+
+
 def _exited(exitcode: int, exc: "Optional[BaseException]") -> None:
+    from mpscope.exits import exception_record, exit_record
+
     agent = _agent.current()
     if agent is None:
         return
@@ -76,6 +83,7 @@ def _launched(role: str, name: str, target: str) -> "Callable[[Any, Any, Any], N
         if agent is None:
             return
         from mpscope.hooks.process import new_proc_id
+        from mpscope.userframes import caller_site
 
         proc = new_proc_id()
         created = {"proc": proc, "name": name, "daemon": True, "role": role, "class": type(helper).__module__ + "." + name,

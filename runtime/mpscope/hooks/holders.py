@@ -15,8 +15,6 @@ time); a slot shared by two locks (hash collision) or written by two
 processes at once reads as "unknown", never as a wrong holder of another lock.
 """
 
-from __future__ import annotations
-
 import os
 import struct
 import time

@@ -10,8 +10,6 @@ start method the name is unlinked at once and absent; the object can then only
 reach children by fork, which inherit the id given here (``<pid>-<n>``).
 """
 
-from __future__ import annotations
-
 import itertools
 import os
 

@@ -14,8 +14,6 @@ user calls is wrapped. On Windows ``Popen.wait`` waits with
 ``WaitForSingleObject`` and a timed-out join is not reported.
 """
 
-from __future__ import annotations
-
 import sys
 import time
 

@@ -8,8 +8,6 @@ check the looking-up frame's code object to tell a real call site (say, the body
 of ``BaseProcess.join``) from an incidental lookup (``hasattr``).
 """
 
-from __future__ import annotations
-
 import sys
 
 from mpscope.guard import Hook

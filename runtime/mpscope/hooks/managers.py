@@ -22,8 +22,6 @@ Ids: a manager object is named by its manager's address and its id there,
 which every process holding a proxy knows.
 """
 
-from __future__ import annotations
-
 import functools
 import os
 import sys

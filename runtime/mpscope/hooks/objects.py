@@ -5,8 +5,6 @@ registers in its own file; every module below is imported only once the
 program imports the multiprocessing module it patches.
 """
 
-from __future__ import annotations
-
 from mpscope.importhooks import when_imported
 
 TYPE_CHECKING = False

@@ -25,8 +25,6 @@ of the pipe or socket, ``r``/``w`` for a one-way end), which every process
 holding the end can work out; ``pipe.created`` lists the two ends of a pipe.
 """
 
-from __future__ import annotations
-
 import functools
 import os
 import sys

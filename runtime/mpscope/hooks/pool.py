@@ -24,8 +24,6 @@ Nothing the user calls is wrapped. The observation points:
 ThreadPool (a Pool of threads) is left alone.
 """
 
-from __future__ import annotations
-
 import sys
 import threading
 import weakref

@@ -15,8 +15,6 @@ at once, later ones only as a running count a few times a second and when the
 pool changes state or the process ends.
 """
 
-from __future__ import annotations
-
 import itertools
 import os
 import time

@@ -13,8 +13,6 @@
 * The start of a ``join()``: its lookup of ``self._popen.wait``.
 """
 
-from __future__ import annotations
-
 import sys
 
 from mpscope import agent as _agent

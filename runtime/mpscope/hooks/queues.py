@@ -34,8 +34,6 @@ items in the queue; ``buffered``: items this process put that its feeder thread
 never wrote to the pipe, lost when the process is gone).
 """
 
-from __future__ import annotations
-
 import functools
 import os
 import sys

@@ -15,8 +15,6 @@ unexpected (no source, decorators, a multi-line signature, a closure, a
 source that does not compile to the same line numbers) means no patch.
 """
 
-from __future__ import annotations
-
 import sys
 
 TYPE_CHECKING = False

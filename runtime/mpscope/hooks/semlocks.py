@@ -31,8 +31,6 @@ them, user code (and third-party libraries) to the user route, and every other
 internal caller to nothing (decided once per code object).
 """
 
-from __future__ import annotations
-
 import sys
 
 from mpscope.guard import Hook

@@ -12,8 +12,6 @@
   ``ShareableList`` say so; attaching to an existing block sends nothing.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 

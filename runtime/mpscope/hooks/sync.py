@@ -24,8 +24,6 @@ user code takes a user's lock. Locks created in user code, and locks that
 arrive in a child, are registered for that (``semlocks.USER``).
 """
 
-from __future__ import annotations
-
 import functools
 import os
 import sys

@@ -41,8 +41,6 @@ traceback right after); its result queue gets the same ``put`` stand-in, which
 sees the ``_ResultItem`` before it is sent.
 """
 
-from __future__ import annotations
-
 import functools
 import sys
 import time

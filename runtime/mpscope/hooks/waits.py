@@ -1,7 +1,5 @@
 """What queue, pipe and synchronization hooks share about waits: the threshold and the common fields."""
 
-from __future__ import annotations
-
 import time
 
 from mpscope import agent as _agent

@@ -1,7 +1,5 @@
 """``python -m mpscope``: command-line entry of the terminal launcher."""
 
-from __future__ import annotations
-
 import json
 import os
 import secrets

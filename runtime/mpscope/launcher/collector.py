@@ -9,8 +9,6 @@
 * One thread serves all connections through ``selectors``.
 """
 
-from __future__ import annotations
-
 import hmac
 import json
 import os

@@ -6,8 +6,6 @@ tells the launcher it ended; without asking, the launcher would wait its whole
 quiet timeout at the end of the run and print it as still running.
 """
 
-from __future__ import annotations
-
 import os
 
 

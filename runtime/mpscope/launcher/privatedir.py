@@ -10,8 +10,6 @@ anywhere else. Elsewhere (macOS, Windows, no usable ``/dev/shm``), or when
 the user chose a temp directory with ``TMPDIR``, the usual temp directory.
 """
 
-from __future__ import annotations
-
 import os
 import stat
 import sys

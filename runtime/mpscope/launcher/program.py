@@ -14,8 +14,6 @@ Ctrl-\\ (SIGQUIT) is ignored too, or, with an ``on_quit`` callback, handled by i
 dump theirs instead of dying, see ``mpscope/stacks.py``).
 """
 
-from __future__ import annotations
-
 import json
 import os
 import signal

@@ -8,8 +8,6 @@ record adds the exception, and the collector's ``lost`` fills in when nobody
 else spoke.
 """
 
-from __future__ import annotations
-
 from mpscope import events as ev
 
 TYPE_CHECKING = False

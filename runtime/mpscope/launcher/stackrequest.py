@@ -22,8 +22,6 @@ the process's own event for requests); a process that does not answer in time
 gets one with an ``error``.
 """
 
-from __future__ import annotations
-
 import itertools
 import os
 import signal

@@ -12,8 +12,6 @@ terminal unless ``NO_COLOR`` is set. ``summary_json`` is the ``--json`` shape,
 documented in docs/protocol.md ("Terminal summary as JSON").
 """
 
-from __future__ import annotations
-
 import os
 
 from mpscope import events as ev
