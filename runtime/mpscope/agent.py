@@ -24,6 +24,7 @@ import time
 from mpscope import PROTOCOL_VERSION, __version__
 from mpscope import events as ev
 from mpscope.bounded import clip
+from mpscope.options import VIA_SIGNAL
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -117,14 +118,18 @@ class Agent:
             except Exception:
                 self.stacks = None
 
-    def may_stay_quiet(self) -> bool:
-        """Whether this process's plain Process children may stay quiet.
+    def quiet_role(self, role: str) -> bool:
+        """Whether a multiprocessing child of this role stays quiet (see ``stay_quiet``).
 
-        A quiet child has no stream, so it can be asked for its stacks only by
-        signal (POSIX), never by a request line on its stream (Windows).
-        Parent and child answer alike: they share the options and the platform.
+        Only plain Process children: workers, Manager servers and helpers are
+        announced at once. A quiet child has no stream, so it can be asked for its
+        stacks only by signal (POSIX), never by a request line on its stream
+        (Windows). The parent (in ``process.started``) and the child ask this
+        alike: they share the options and the platform.
         """
-        return self.stacks is None or getattr(self.stacks, "via", None) == "signal"
+        if role != ev.ROLE_PROCESS:
+            return False
+        return self.stacks is None or getattr(self.stacks, "via", None) == VIA_SIGNAL
 
     def stay_quiet(self, role: str, name: "Optional[str]" = None) -> None:
         """Say hello only with the first event this process sends, if it ever sends one."""

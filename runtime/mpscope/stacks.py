@@ -61,8 +61,13 @@ MAX_FRAMES = 100
 MAX_THREADS = 100
 
 
+def dump_file_prefix(directory: str) -> str:
+    """Every dump file of the run is this prefix, the process's pid and ``.txt``."""
+    return os.path.join(directory, "stacks-")
+
+
 def dump_file_name(directory: str, pid: int) -> str:
-    return os.path.join(directory, "stacks-%d.txt" % pid)
+    return "%s%d.txt" % (dump_file_prefix(directory), pid)
 
 
 def _signal_module() -> "Any":
@@ -87,7 +92,7 @@ class SignalDumps:
 
     def __init__(self, directory: str, on_sigquit: bool) -> None:
         self.directory = directory
-        self._child_prefix: "Optional[str]" = None
+        self._child_prefix = dump_file_prefix(directory)  # joined once: describe_child runs while a child lives
         self.path: "Optional[str]" = None
         self.fd = -1
         self.signals: "List[int]" = []
@@ -157,15 +162,8 @@ class SignalDumps:
                 "sigquit": bool(self.quit)}
 
     def describe_child(self, pid: int) -> "Dict[str, Any]":
-        """How a quiet child will be asked: the file it registers at its start (it may fail to).
-
-        Called between a fork and the child's end, so it touches little: the
-        file name's prefix is joined once.
-        """
-        prefix = self._child_prefix
-        if prefix is None:
-            prefix = self._child_prefix = dump_file_name(self.directory, 0)[: -len("0.txt")]
-        return {"via": VIA_SIGNAL, "signal": REQUEST_SIGNAL, "file": clip("%s%d.txt" % (prefix, pid), ev.MAX_PATH),
+        """How a quiet child will be asked: the file it registers at its start (it may fail to)."""
+        return {"via": VIA_SIGNAL, "signal": REQUEST_SIGNAL, "file": clip("%s%d.txt" % (self._child_prefix, pid), ev.MAX_PATH),
                 "sigquit": self.quit}
 
     def on_stream_open(self, agent: "Any") -> None:

@@ -7,6 +7,7 @@ import type { Model } from '../model/model';
 import { aliveInOs } from '../model/osSnapshot';
 import type { SessionView } from '../model/session';
 import type { ProcessSnapshot } from '../model/types';
+import { workingDirectory } from '../model/workingDirectory';
 import { StopMethod, stopPlan, stopPlanText, stopProcess } from '../os/stopProcess';
 import { askableProcesses, StackDumper } from '../stacks/stackDumper';
 import { stacksText } from '../stacks/stacksText';
@@ -215,10 +216,7 @@ async function dumpSession(context: ProcessCommandsContext, session: SessionView
     ? [...current.allProcesses()].filter((process) => !asked.has(process.key) && process.state !== 'exited')
     : [];
   const text = stacksText({ sessionLabel: session.label, at, dumps, notAsked });
-  // A quiet child never said where it runs: its parent's directory is the next best guess.
-  const parentCwd = (process: ProcessSnapshot): string | undefined =>
-    process.logicalParentPid === null ? undefined : current.processByPid(process.logicalParentPid)?.interpreter?.cwd ?? undefined;
-  const cwd = targets.map((process) => process.interpreter?.cwd ?? parentCwd(process)).find((dir) => dir) ?? null;
+  const cwd = targets.map((process) => workingDirectory(current, process)).find((dir) => dir) ?? null;
   const title = keys === undefined ? `${session.label} stacks` : `${targets[0]?.name ?? 'process'} ${targets[0]?.pid ?? ''} stacks`;
   const uri = await context.documents.open(title, text, cwd);
   const answered = answers.filter((answer) => answer.dump && answer.dump.error === null).length;

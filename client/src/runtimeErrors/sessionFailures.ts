@@ -2,6 +2,7 @@
 // (their exit record holds the exception) and Pool or executor tasks that raised (task.finished
 // events with ok: false, read from what the session received).
 import type { SessionView } from '../model/session';
+import { workingDirectory } from '../model/workingDirectory';
 import type { MpscopeEvent, TaskFinished } from '../protocol/events';
 import type { RuntimeFailure } from './failureLocations';
 
@@ -15,7 +16,7 @@ export function processFailures(session: SessionView): RuntimeFailure[] {
         target: process.target,
         processName: process.name,
         pid: process.pid,
-        cwd: process.interpreter?.cwd ?? null,
+        cwd: workingDirectory(session, process),
       });
     }
   }

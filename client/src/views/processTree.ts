@@ -10,6 +10,7 @@ import { aliveInOs } from '../model/osSnapshot';
 import { isHelperRole } from '../model/roles';
 import type { SessionView } from '../model/session';
 import type { PoolSnapshot, ProcessSnapshot, Site, TaskCountsSnapshot, TaskSnapshot } from '../model/types';
+import { workingDirectory } from '../model/workingDirectory';
 import { HELPERS_CONTEXT_VALUE, OBJECTS_CONTEXT_VALUE, ownedContextValue, poolContextValue, processContextValue, taskContextValue } from './contextValues';
 import {
   HELPERS_ICON,
@@ -231,9 +232,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<ProcessTreeN
     switch (node.type) {
       case 'process': {
         const process = session.process(node.key);
-        // The site is where its parent called; a quiet child never said where it runs either.
-        const cwd = process?.interpreter?.cwd ?? cwdOf(process?.logicalParentPid ?? undefined);
-        return process?.site ? { site: process.site, cwd, what: process.name } : undefined;
+        return process?.site ? { site: process.site, cwd: workingDirectory(session, process), what: process.name } : undefined;
       }
       case 'pool': {
         const pool = session.objects.pool(node.poolId);

@@ -311,7 +311,7 @@ def _announce_creation(agent: "_agent.Agent", process: "Any", popen: "Any", note
     _extend(extensions.before_created.get(notes["role"]), process, created)
     agent.emit(ev.PROCESS_CREATED, created, urgent=False)  # leaves with process.started, in one write
     started: "Dict[str, Any]" = {"proc": proc}
-    if notes["role"] == ev.ROLE_PROCESS and agent.may_stay_quiet():
+    if agent.quiet_role(notes["role"]):
         started["quiet"] = True  # the child decides alike (_announce_child)
     return started
 
@@ -387,7 +387,7 @@ def _announce_child(agent: "_agent.Agent", process: "Any") -> None:
         return
     role = role_for_target(getattr(process, "_target", None))
     name = str(getattr(process, "_name", "")) or None
-    if role == ev.ROLE_PROCESS and agent.may_stay_quiet():
+    if agent.quiet_role(role):
         agent.stay_quiet(role, name)  # its parent said quiet in process.started (_on_started)
     else:
         agent.announce(role, name=name)
