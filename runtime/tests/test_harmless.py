@@ -150,13 +150,20 @@ class SameOutputTest(unittest.TestCase):
 
 
 class StartupTest(unittest.TestCase):
-    def test_sys_path_is_untouched(self) -> None:
+    def test_sys_path_is_as_without_mpscope(self) -> None:
+        # The bootstrap directory is on sys.path only because PYTHONPATH put it there for
+        # mpscope: the program sees the path it would see without it, its own entries kept.
+        tmp = TempDir()
+        self.addCleanup(tmp.cleanup)
+        code = "import sys; print(sys.path)"
         with EventCollector() as collector:
-            code = "import sys; print(sys.path)"
-            plain = run(["-c", code], clean_env(PYTHONPATH=BOOTSTRAP))
-            hooked = run(["-c", code], hooked_env(collector))
+            plain = run(["-c", code], clean_env(PYTHONPATH=tmp.path))
+            hooked = run(["-c", code], hooked_env(collector, pythonpath=tmp.path))
             self.assertEqual(hooked.stdout, plain.stdout)
+            self.assertIn(tmp.path, hooked.stdout.decode())
             collector.wait_for(lambda c: bool(hellos(c.events(), role="main")), "the hello")
+        inactive = run(["-c", code], clean_env(PYTHONPATH=BOOTSTRAP + os.pathsep + tmp.path))
+        self.assertEqual(inactive.stdout, plain.stdout)
 
     def test_users_sitecustomize_still_runs(self) -> None:
         tmp = TempDir()

@@ -203,6 +203,15 @@ class SignalPathTest(TempDirCase):
                     self.assertEqual((support["via"], support["signal"], support["sigquit"]), ("signal", "SIGURG", True))
                     self.assertEqual(os.path.dirname(support["file"]), directory)
                 self.assertNotEqual(main_hello["stacks"]["file"], child_hello["stacks"]["file"])
+                if method == "fork":
+                    # Opened by the parent right before the fork; the parent kept no descriptor of it.
+                    self.assertTrue(os.path.basename(child_hello["stacks"]["file"]).startswith(
+                        "stacks-%d-" % program.main_pid()), child_hello["stacks"]["file"])
+                    fds = "/proc/%d/fd" % program.main_pid()
+                    if os.path.isdir(fds):
+                        targets = [os.readlink(os.path.join(fds, fd)) for fd in os.listdir(fds)]
+                        self.assertIn(main_hello["stacks"]["file"], targets)
+                        self.assertNotIn(child_hello["stacks"]["file"], targets)
 
                 main_dump = self.dump_at(program.main_pid(), main_hello["stacks"]["file"], program.path,
                                          line_number(text, MAIN_LINE))

@@ -43,12 +43,14 @@ def install() -> None:
     _installed = True
 
 
-#: (forking thread, module of the forking code, parent pid), noted by the parent before each fork.
-_next_fork: "Tuple[int, Optional[str], int]" = (0, None, 0)
+#: (forking thread, module of the forking code, parent pid, stack-dump file opened for the child),
+#: noted by the parent before each fork.
+_next_fork: "Tuple[int, Optional[str], int, Optional[Tuple[int, str]]]" = (0, None, 0, None)
 
-#: Work for the parent right before a fork, by module of the forking code: (forking frame) -> None.
-#: Each callback guards itself; a failing one must not switch off the fork hook.
-before_fork_in: "Dict[str, Callable[[FrameType], None]]" = {}
+#: Work for the parent right before a fork, by module of the forking code: (forking frame) -> the
+#: stack-dump file it opened for the child (descriptor, path; ``stacks.SignalDumps.open_child_file``)
+#: or None. Each callback guards itself; a failing one must not switch off the fork hook.
+before_fork_in: "Dict[str, Callable[[FrameType], Optional[Tuple[int, str]]]]" = {}
 
 
 #: Modules of debuggers that replace ``os.fork`` with a function of theirs (debugpy / pydevd, with
@@ -65,10 +67,12 @@ def _note_fork(frame: "FrameType") -> None:
     global _next_fork
     forker = _forking_frame(frame)
     module = _module_of(forker)
-    _next_fork = (get_ident(), module, os.getpid())
+    _next_fork = (get_ident(), module, os.getpid(), None)
     prepare = before_fork_in.get(module or "")
     if prepare is not None and forker is not None:
-        prepare(forker)
+        child_file = prepare(forker)
+        if child_file is not None:
+            _next_fork = (_next_fork[0], module, _next_fork[2], child_file)
 
 
 def _after_in_child() -> None:
@@ -99,16 +103,16 @@ def _child_begins(frame: "FrameType") -> None:
     agent = _agent.current()
     if agent is None:
         return
-    thread, module, parent_pid = _next_fork
+    thread, module, parent_pid, child_file = _next_fork
     if thread != get_ident():  # another thread forked since (or no note): look here, at a higher price
-        module, parent_pid = _forking_module(frame), os.getppid()
+        module, parent_pid, child_file = _forking_module(frame), os.getppid(), None
     origin = _ORIGIN_OF_FORKER.get(module or "", _agent.ORIGIN_FORK)
     agent.after_fork_in_child(origin, parent_pid)
     if module == "subprocess":
         agent.mute()  # the child execs a new program; if that is Python, it says hello itself
         return
     if agent.stacks is not None:
-        agent.stacks = stacks.after_fork(agent.stacks)
+        agent.stacks = stacks.after_fork(agent.stacks, child_file)
     if origin == _agent.ORIGIN_FORK:
         agent.announce(ev.ROLE_FORK)
         from mpscope.hooks import forkexit
