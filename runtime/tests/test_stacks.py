@@ -68,6 +68,43 @@ if __name__ == "__main__":
     print("child exit", child.exitcode, flush=True)
 '''
 
+THREADED_STARTS = '''
+import json, multiprocessing, os, sys, threading
+
+def waiting(go):
+    go.wait(120)
+
+if __name__ == "__main__":
+    ctx = multiprocessing.get_context("fork")
+    go = ctx.Event()
+    children, lock = [], threading.Lock()
+
+    def starter():
+        for _ in range(15):
+            child = ctx.Process(target=waiting, args=(go,))
+            child.start()
+            with lock:
+                children.append(child)
+
+    threads = [threading.Thread(target=starter) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print(json.dumps([child.pid for child in children]), flush=True)
+    sys.stdin.readline()
+    go.set()
+    for child in children:
+        child.join()
+    fds = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            fds.append(os.readlink("/proc/self/fd/" + fd))
+        except OSError:
+            pass
+    print(json.dumps({"codes": [child.exitcode for child in children], "fds": fds}), flush=True)
+'''
+
 MAIN_LINE = "sys.stdin.readline()  # main blocked"
 CHILD_LINE = "lock.acquire()  # deadlocked child"
 
@@ -231,6 +268,40 @@ class SignalPathTest(TempDirCase):
                 stdout, stderr, returncode = program.release()
                 self.assertEqual(returncode, 0, stderr)
                 self.assertEqual(stdout.splitlines()[-1], b"child exit 0")
+
+    @unittest.skipUnless("fork" in START_METHODS and os.path.isdir("/proc/self/fd"), "fork, and /proc to list descriptors")
+    def test_threads_starting_children_at_once_each_child_answers_into_its_own_file(self) -> None:
+        # Under the fork start method the parent opens each quiet child's dump file right before
+        # the fork; several threads starting children at once must not mix up their files.
+        path = self.tmp.write("threads.py", THREADED_STARTS)
+        collector = EventCollector()
+        self.addCleanup(collector.close)
+        env = hooked_env(collector, MPSCOPE_OPTIONS=json.dumps({"stacks_dir": self.stacks_dir("threads")}))
+        process = subprocess.Popen([PYTHON, path], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+        self.addCleanup(lambda: process.poll() is None and process.kill())
+        assert process.stdout is not None
+        pids = json.loads(process.stdout.readline())
+        self.assertEqual(len(pids), 4 * 15)
+        files = {}
+        for pid in pids:
+            collector.wait_for(lambda c: bool(of_kind(c._unlocked_events(), "process.started", child_pid=pid)),
+                               "the start of %d" % pid)
+            started = of_kind(collector.events(), "process.started", child_pid=pid)[0]
+            files[pid] = started["stacks"]["file"]
+            self.assertTrue(os.path.basename(files[pid]).startswith("stacks-%d-" % process.pid), files[pid])
+        self.assertEqual(len(set(files.values())), len(pids), "one file per child")
+        for pid, file in files.items():
+            size = os.path.getsize(file)
+            os.kill(pid, signal.SIGURG)
+            wait_until(lambda: os.path.getsize(file) > size, "an answer from %d in %s" % (pid, file))
+            self.read_dump(file, "waiting")
+        stdout, stderr = process.communicate(b"\n", timeout=WAIT)
+        self.assertEqual(process.returncode, 0, stderr)
+        result = json.loads(stdout.splitlines()[-1])
+        self.assertEqual(result["codes"], [0] * len(pids))
+        self.assertEqual([f for f in result["fds"] if f in files.values()], [], "the parent keeps no child's file open")
+        self.assertEqual(of_kind(collector.events(), "runtime.error"), [])
 
     def test_a_signal_the_program_inherited_as_ignored_stays_ignored(self) -> None:
         method = START_METHODS[0]

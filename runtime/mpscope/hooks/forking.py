@@ -43,9 +43,10 @@ def install() -> None:
     _installed = True
 
 
-#: (forking thread, module of the forking code, parent pid, stack-dump file opened for the child),
-#: noted by the parent before each fork.
-_next_fork: "Tuple[int, Optional[str], int, Optional[Tuple[int, str]]]" = (0, None, 0, None)
+#: By forking thread (the one a child keeps): (module of the forking code, parent pid, stack-dump
+#: file opened for the child), noted by the parent right before each fork. By thread, so that two
+#: threads forking at once do not read each other's note.
+_next_fork: "Dict[int, Tuple[Optional[str], int, Optional[Tuple[int, str]]]]" = {}
 
 #: Work for the parent right before a fork, by module of the forking code: (forking frame) -> the
 #: stack-dump file it opened for the child (descriptor, path; ``stacks.SignalDumps.open_child_file``)
@@ -64,15 +65,15 @@ def _before_fork() -> None:
 
 
 def _note_fork(frame: "FrameType") -> None:
-    global _next_fork
     forker = _forking_frame(frame)
     module = _module_of(forker)
-    _next_fork = (get_ident(), module, os.getpid(), None)
+    thread = get_ident()
+    _next_fork[thread] = (module, os.getpid(), None)
     prepare = before_fork_in.get(module or "")
     if prepare is not None and forker is not None:
         child_file = prepare(forker)
         if child_file is not None:
-            _next_fork = (_next_fork[0], module, _next_fork[2], child_file)
+            _next_fork[thread] = (module, os.getpid(), child_file)
 
 
 def _after_in_child() -> None:
@@ -103,8 +104,10 @@ def _child_begins(frame: "FrameType") -> None:
     agent = _agent.current()
     if agent is None:
         return
-    thread, module, parent_pid, child_file = _next_fork
-    if thread != get_ident():  # another thread forked since (or no note): look here, at a higher price
+    note = _next_fork.get(get_ident())
+    if note is not None:
+        module, parent_pid, child_file = note
+    else:  # no note (forked before mpscope was installed): look here, at a higher price
         module, parent_pid, child_file = _forking_module(frame), os.getppid(), None
     origin = _ORIGIN_OF_FORKER.get(module or "", _agent.ORIGIN_FORK)
     agent.after_fork_in_child(origin, parent_pid)

@@ -240,11 +240,10 @@ def _on_started(process: "Any") -> None:
     agent = _agent.current()
     if agent is None:
         return
-    global _next_fork_child
-    note = _next_fork_child
+    note = _fork_notes.get(get_ident())
     if note is not None and note.process is process:
         # Forked a moment ago (_prepare_fork) and the child is running: write little.
-        _next_fork_child = None
+        del _fork_notes[get_ident()]
         notes, started = note.notes, note.started
         pid = notes["pid"] = process._popen.pid
         if note.child_file is not None:
@@ -266,9 +265,20 @@ def _on_started(process: "Any") -> None:
 
 def prepare_fork(launch_frame: "FrameType") -> "Optional[Tuple[int, str]]":
     """``forking.before_fork_in`` callback for ``popen_fork`` (see ``_prepare_fork``)."""
+    _drop_fork_note()  # even with the hook off: a child must never take an older note for its own
     if _start_hook.enabled:
         return _start_hook.run(_prepare_fork, launch_frame)
     return None
+
+
+def _drop_fork_note() -> None:
+    """Forget this thread's note of an earlier fork (one that failed, or whose start() failed after it)."""
+    stale = _fork_notes.pop(get_ident(), None)
+    if stale is not None and stale.child_file is not None and stale.forker == os.getpid():
+        try:
+            os.close(stale.child_file[0])  # a note inherited from the parent is not ours to close
+        except OSError:
+            pass
 
 
 def _prepare_fork(launch_frame: "FrameType") -> "Optional[Tuple[int, str]]":
@@ -280,10 +290,6 @@ def _prepare_fork(launch_frame: "FrameType") -> "Optional[Tuple[int, str]]":
     stack-dump file is opened now too (returned, for the child to adopt).
     ``_on_started`` then fills in the pid and writes both lines at once.
     """
-    global _next_fork_child
-    stale, _next_fork_child = _next_fork_child, None
-    if stale is not None and stale.child_file is not None and stale.forker == os.getpid():
-        os.close(stale.child_file[0])  # that fork failed (a note inherited from the parent is not ours to close)
     if launch_frame.f_code is not codes.launch_fork:
         return None
     agent = _agent.current()
@@ -307,7 +313,7 @@ def _prepare_fork(launch_frame: "FrameType") -> "Optional[Tuple[int, str]]":
         lines = agent.prepare([(ev.PROCESS_CREATED, created), (ev.PROCESS_STARTED, started)], "child_pid")
     if lines is None:
         agent.emit(ev.PROCESS_CREATED, created, urgent=False)  # leaves with process.started, in one write
-    _next_fork_child = _ForkNote(process, notes, started, lines, child_file)
+    _fork_notes[get_ident()] = _ForkNote(process, notes, started, lines, child_file)
     return child_file
 
 
@@ -412,15 +418,14 @@ _this_child: "Any" = None
 class _ForkNote:
     """What the parent prepared for the child the fork start method is about to fork (``_prepare_fork``).
 
-    A forked child inherits the note: that is how it learns its Process object
+    A forked child inherits the notes: that is how it learns its Process object
     (``_forked_child``).
     """
 
-    __slots__ = ("thread", "forker", "process", "notes", "started", "lines", "child_file")
+    __slots__ = ("forker", "process", "notes", "started", "lines", "child_file")
 
     def __init__(self, process: "Any", notes: "Dict[str, Any]", started: "Dict[str, Any]",
                  lines: "Optional[bytes]", child_file: "Optional[Tuple[int, str]]") -> None:
-        self.thread = get_ident()  # the thread that forks
         self.forker = os.getpid()  # the process that forks
         self.process = process
         self.notes = notes
@@ -432,7 +437,9 @@ class _ForkNote:
         self.child_file = child_file
 
 
-_next_fork_child: "Optional[_ForkNote]" = None
+#: By forking thread (the one a child keeps): the note of its fork in progress. By thread, so that
+#: two threads starting processes at once do not take (or close the file of) each other's note.
+_fork_notes: "Dict[int, _ForkNote]" = {}
 
 
 def _forked_child() -> "Any":
@@ -441,10 +448,8 @@ def _forked_child() -> "Any":
     Reading the bootstrap frame's ``f_locals`` instead would build a dictionary
     of its locals, writing to the pages of each: copies, in a forked child.
     """
-    note = _next_fork_child
-    if note is None or note.thread != get_ident():
-        return None
-    return note.process
+    note = _fork_notes.get(get_ident())
+    return note.process if note is not None else None
 
 
 def _announce_child(agent: "_agent.Agent", process: "Any") -> None:
