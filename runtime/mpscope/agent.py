@@ -28,7 +28,7 @@ from mpscope.options import VIA_SIGNAL
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple
+    from typing import Any, Callable, Dict, List, Optional, Protocol
 
     class EventStream(Protocol):
         """What the agent needs from a stream (``transport.Stream``, or the launcher's local one)."""
@@ -196,31 +196,6 @@ class Agent:
         event = self.envelope(kind)
         event.update(fields)
         self.stream.send(event, urgent)
-        if self.ending:
-            self.stream.flush(EXIT_FLUSH_TIMEOUT)
-
-    def prepare(self, events: "List[Tuple[str, Dict[str, Any]]]", late_field: str) -> "Optional[bytes]":
-        """Events (kind, fields) encoded now, the last one's ``late_field`` (an int) given to ``emit_prepared``.
-
-        None when the stream cannot do this (or the events cannot be encoded so): then ``emit`` them.
-        """
-        prepare = getattr(self.stream, "prepare", None)
-        if self.muted or prepare is None:
-            return None
-        enveloped = []
-        for kind, fields in events:
-            event = self.envelope(kind)
-            event.update(fields)
-            enveloped.append(event)
-        return prepare(enveloped, late_field)  # type: ignore[no-any-return]
-
-    def emit_prepared(self, template: bytes, value: int) -> None:
-        """``emit`` for the events made by ``prepare``: only ``value`` is filled in."""
-        if self.muted:
-            return
-        if self.quiet and not self.announced:
-            self.announce(self.role, self._quiet_name)
-        self.stream.send_prepared(template, value)  # type: ignore[attr-defined]  # only streams with prepare()
         if self.ending:
             self.stream.flush(EXIT_FLUSH_TIMEOUT)
 

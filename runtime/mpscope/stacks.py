@@ -23,11 +23,8 @@ reads and parses it (``stackdump.py``). Why this shape:
   Ctrl-\\ reaches the whole foreground process group, and every hooked process
   dumps instead of dying.
 * A forked child inherits the registration but must not write into its parent's
-  file. Under the fork start method the parent opens the child's file right
-  before the fork and the child moves that descriptor onto the number the
-  registration writes to (``dup2``: one system call, nothing registered again);
-  any other forked child registers a file of its own (before closing the
-  inherited descriptor, so no dump can go to a reused descriptor number).
+  file: it registers a file of its own (before closing the inherited
+  descriptor, so no dump can go to a reused descriptor number).
 
 Known limit: the file descriptor is an ordinary one. A program that closes
 every descriptor it did not open (``os.closerange``, as some daemonizing code
@@ -41,7 +38,6 @@ answer is a ``stacks`` event built from ``sys._current_frames()``, with thread
 names. ``stacks_via: "request"`` selects that path on POSIX too (tests).
 """
 
-import itertools
 import os
 import sys
 
@@ -52,7 +48,7 @@ from mpscope.options import VIA_REQUEST, VIA_SIGNAL
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import FrameType
-    from typing import Any, Dict, List, Optional, Tuple
+    from typing import Any, Dict, List, Optional
 
     from mpscope.options import Options
 
@@ -66,12 +62,8 @@ MAX_THREADS = 100
 
 
 def dump_file_prefix(directory: str) -> str:
-    """Every dump file of the run is this prefix, then the process's pid (or, for a child its parent
-    opened the file for, the parent's pid, a dash and a number) and ``.txt``."""
+    """Every dump file of the run is this prefix, the process's pid and ``.txt``."""
     return os.path.join(directory, "stacks-")
-
-
-_DUMP_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
 
 
 def dump_file_name(directory: str, pid: int) -> str:
@@ -103,7 +95,6 @@ class SignalDumps:
         self._child_prefix = dump_file_prefix(directory)  # joined once: describe_child runs while a child lives
         self.path: "Optional[str]" = None
         self.fd = -1
-        self._child_numbers = itertools.count(1)
         self.signals: "List[int]" = []
         _signal = _signal_module()
         wanted = [REQUEST_SIGNAL] + ([QUIT_SIGNAL] if on_sigquit else [])
@@ -124,7 +115,8 @@ class SignalDumps:
         import faulthandler
 
         path = dump_file_name(self.directory, pid)
-        fd = os.open(path, _DUMP_FILE_FLAGS, 0o600)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(path, flags, 0o600)
         try:
             for number in self.signals:
                 faulthandler.register(number, fd, all_threads=True, chain=False)
@@ -139,41 +131,10 @@ class SignalDumps:
                 pass
         return True
 
-    def open_child_file(self) -> "Optional[Tuple[int, str]]":
-        """Parent, right before forking a child: the child's file, opened (descriptor, path); None on failure.
-
-        The child then only moves the descriptor onto the number the inherited
-        registration writes to (``after_fork``): no file to create, no path to
-        build and no handler to register in the child, where each page written
-        is a copy. The parent closes its copy once it has forked.
-        """
-        if self.fd < 0:
-            return None
-        path = "%s%d-%d.txt" % (self._child_prefix, os.getpid(), next(self._child_numbers))
-        try:
-            return os.open(path, _DUMP_FILE_FLAGS, 0o600), path
-        except OSError:
-            return None
-
-    def describe_file(self, path: str) -> "Dict[str, Any]":
-        """How a quiet child whose file is ``path`` will be asked (see ``describe``)."""
-        return {"via": VIA_SIGNAL, "signal": REQUEST_SIGNAL, "file": clip(path, ev.MAX_PATH), "sigquit": bool(self.quit)}
-
-    def after_fork(self, child_file: "Optional[Tuple[int, str]]" = None) -> bool:
-        """In a forked child: a file of its own (the registration itself is inherited).
-
-        ``child_file`` is the one its parent opened for it (``open_child_file``).
-        """
+    def after_fork(self) -> bool:
+        """In a forked child: a file of its own (the registration itself is inherited)."""
         if self.fd < 0:
             return False
-        if child_file is not None:
-            fd, path = child_file
-            try:
-                os.dup2(fd, self.fd, inheritable=False)  # the registration writes to self.fd
-            finally:
-                os.close(fd)
-            self.path = path
-            return True
         try:
             return self._register(os.getpid())
         except Exception:
@@ -202,7 +163,8 @@ class SignalDumps:
 
     def describe_child(self, pid: int) -> "Dict[str, Any]":
         """How a quiet child will be asked: the file it registers at its start (it may fail to)."""
-        return self.describe_file("%s%d.txt" % (self._child_prefix, pid))
+        return {"via": VIA_SIGNAL, "signal": REQUEST_SIGNAL, "file": clip("%s%d.txt" % (self._child_prefix, pid), ev.MAX_PATH),
+                "sigquit": self.quit}
 
     def on_stream_open(self, agent: "Any") -> None:
         pass
@@ -219,7 +181,7 @@ class RequestReplies:
     def start(self) -> bool:
         return True
 
-    def after_fork(self, child_file: "Optional[Tuple[int, str]]" = None) -> bool:
+    def after_fork(self) -> bool:
         self._reading = None  # the reader thread did not survive the fork
         return True
 
@@ -348,11 +310,11 @@ def setup(options: "Options") -> "Optional[Any]":
         return None
 
 
-def after_fork(dumps: "Optional[Any]", child_file: "Optional[Tuple[int, str]]" = None) -> "Optional[Any]":
+def after_fork(dumps: "Optional[Any]") -> "Optional[Any]":
     """The child's stack-dump support after a fork (None when it could not be set up)."""
     if dumps is None:
         return None
     try:
-        return dumps if dumps.after_fork(child_file) else None
+        return dumps if dumps.after_fork() else None
     except Exception:
         return None

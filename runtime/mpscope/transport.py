@@ -33,7 +33,7 @@ from mpscope.events import MAX_LINE_BYTES
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections import deque
-    from typing import Any, Deque, Dict, List, Optional
+    from typing import Any, Deque, Dict, Optional
 
     from mpscope.address import Address
 else:
@@ -47,9 +47,6 @@ def encode_line(value: "Dict[str, Any]") -> bytes:
     encode_line = encoder  # later calls go straight to it
     return encoder(value)
 
-
-# Stand-in for the value Stream.prepare leaves open: negative, so never a pid.
-_LATE_HOLE = -8236150947
 
 CONNECT_TIMEOUT = 1.0
 #: Events kept while the collector is slow or not yet connected; more are dropped and counted.
@@ -202,65 +199,6 @@ class Stream:
         except Exception:
             self.dropped += 1
             return
-        self._enqueue(line, urgent)
-
-    def prepare(self, events: "List[Dict[str, Any]]", late_field: str) -> "Optional[bytes]":
-        """Lines for ``events`` (envelope-complete), encoded now but for the last one's integer ``late_field``.
-
-        For ``send_prepared``: the parent of a forked child encodes the child's
-        ``process.created`` and ``process.started`` before the fork, when doing
-        so costs it nothing extra; afterwards only the child's pid is filled in,
-        by one C call (every page the parent writes while the child lives is
-        copied, see ``docs/protocol.md``). Their sequence numbers are taken
-        now. None when the events cannot be encoded so.
-        """
-        if self._stale:
-            self._renew()
-        if self.state == SILENT or not events:
-            return None
-        lines = []
-        try:
-            for index, event in enumerate(events):
-                event = dict(event)
-                if index == len(events) - 1:
-                    event[late_field] = _LATE_HOLE
-                event["seq"] = next(self._seq)
-                lines.append(encode_line(event))
-        except Exception:
-            return None
-        text = b"".join(lines)
-        hole = b"%d" % _LATE_HOLE
-        if text.count(hole) != 1 or len(lines[-1]) > MAX_LINE_BYTES:
-            return None
-        return text.replace(b"%", b"%%").replace(hole, b"%d")
-
-    def send_prepared(self, template: bytes, value: int) -> None:
-        """Send the lines of ``prepare`` with ``value`` filled in: at once, when nothing else waits."""
-        if self._stale:
-            self._renew()
-        if self.state == SILENT:
-            return
-        lines = template % value
-        sock = self._sock
-        if self.state == OPEN and sock is not None and not self._queue and self._writer.acquire(False):
-            # The common case right after a fork: one send, no queue to manage.
-            try:
-                if not self._out:
-                    try:
-                        sent = sock.send(lines, _SEND_FLAGS)
-                    except (BlockingIOError, InterruptedError):
-                        sent = 0
-                    except Exception:
-                        self.silence()
-                        return
-                    if sent < len(lines):
-                        self._out += lines[sent:]  # goes with the next write or the flush
-                    return
-            finally:
-                self._writer.release()
-        self._enqueue(lines, True)
-
-    def _enqueue(self, line: bytes, urgent: bool) -> None:
         if len(line) > MAX_LINE_BYTES or self._queued_bytes + len(line) > MAX_QUEUED_BYTES:
             self.dropped += 1
             return

@@ -96,47 +96,6 @@ class StreamTest(unittest.TestCase):
             transport.MAX_QUEUED_BYTES = limit
         self.assertGreater(stream.dropped, 1)
 
-    def test_prepared_lines_are_the_lines_send_would_write(self):
-        stream = self.stream()
-        stream.open(HELLO)
-        stream.send(event("before"))
-        # Text with the characters %-formatting and JSON care about, and a field after the hole.
-        created = event("created", message='100% "done" \\ %d %s', extra=[1, 2.5, None])
-        started = event("started", message="%%", child_pid=None, tail={"k": "v"})
-        template = stream.prepare([created, started], "child_pid")
-        self.assertIsNotNone(template)
-        stream.send_prepared(template, 4242)
-        stream.send(event("after"))
-        self.assertTrue(stream.flush(5))
-        self.collector.wait_for(lambda c: len(c.events()) == 5, "5 lines")
-        lines = self.collector.events()
-        self.assertEqual([line.get("message") for line in lines[1:]],
-                         ["before", '100% "done" \\ %d %s', "%%", "after"])
-        self.assertEqual(lines[2]["extra"], [1, 2.5, None])
-        self.assertEqual((lines[3]["child_pid"], lines[3]["tail"]), (4242, {"k": "v"}))
-        self.assertNotIn("child_pid", lines[2])
-        self.assertEqual([line["seq"] for line in lines], [0, 1, 2, 3, 4])
-
-    def test_prepared_lines_wait_for_the_hello_like_any_other(self):
-        stream = self.stream()
-        template = stream.prepare([event("started")], "child_pid")
-        stream.send_prepared(template, 7)
-        self.assertEqual(stream.state, WAITING)
-        stream.open(HELLO)
-        self.assertTrue(stream.flush(5))
-        self.collector.wait_for(lambda c: len(c.events()) == 2, "2 lines")
-        self.assertEqual(self.collector.events()[1]["child_pid"], 7)
-
-    def test_what_cannot_be_prepared_is_refused_not_garbled(self):
-        stream = self.stream()
-        # The stand-in value itself inside the event: the hole would be ambiguous.
-        clash = event("clash", message=str(transport._LATE_HOLE), number=transport._LATE_HOLE)
-        self.assertIsNone(stream.prepare([clash], "child_pid"))
-        self.assertIsNone(stream.prepare([], "child_pid"))
-        stream.silence()
-        self.assertIsNone(stream.prepare([event("late")], "child_pid"), "a silent stream prepares nothing")
-        stream.send_prepared(b'{"child_pid":%d}\n', 1)  # dropped quietly, like send()
-
     @unittest.skipUnless(hasattr(os, "fork"), "needs os.fork")
     def test_forked_child_opens_its_own_stream(self):
         stream = self.stream()

@@ -43,15 +43,12 @@ def install() -> None:
     _installed = True
 
 
-#: By forking thread (the one a child keeps): (module of the forking code, parent pid, stack-dump
-#: file opened for the child), noted by the parent right before each fork. By thread, so that two
-#: threads forking at once do not read each other's note.
-_next_fork: "Dict[int, Tuple[Optional[str], int, Optional[Tuple[int, str]]]]" = {}
+#: (forking thread, module of the forking code, parent pid), noted by the parent before each fork.
+_next_fork: "Tuple[int, Optional[str], int]" = (0, None, 0)
 
-#: Work for the parent right before a fork, by module of the forking code: (forking frame) -> the
-#: stack-dump file it opened for the child (descriptor, path; ``stacks.SignalDumps.open_child_file``)
-#: or None. Each callback guards itself; a failing one must not switch off the fork hook.
-before_fork_in: "Dict[str, Callable[[FrameType], Optional[Tuple[int, str]]]]" = {}
+#: Work for the parent right before a fork, by module of the forking code: (forking frame) -> None.
+#: Each callback guards itself; a failing one must not switch off the fork hook.
+before_fork_in: "Dict[str, Callable[[FrameType], None]]" = {}
 
 
 #: Modules of debuggers that replace ``os.fork`` with a function of theirs (debugpy / pydevd, with
@@ -65,15 +62,13 @@ def _before_fork() -> None:
 
 
 def _note_fork(frame: "FrameType") -> None:
+    global _next_fork
     forker = _forking_frame(frame)
     module = _module_of(forker)
-    thread = get_ident()
-    _next_fork[thread] = (module, os.getpid(), None)
+    _next_fork = (get_ident(), module, os.getpid())
     prepare = before_fork_in.get(module or "")
     if prepare is not None and forker is not None:
-        child_file = prepare(forker)
-        if child_file is not None:
-            _next_fork[thread] = (module, os.getpid(), child_file)
+        prepare(forker)
 
 
 def _after_in_child() -> None:
@@ -104,18 +99,16 @@ def _child_begins(frame: "FrameType") -> None:
     agent = _agent.current()
     if agent is None:
         return
-    note = _next_fork.get(get_ident())
-    if note is not None:
-        module, parent_pid, child_file = note
-    else:  # no note (forked before mpscope was installed): look here, at a higher price
-        module, parent_pid, child_file = _forking_module(frame), os.getppid(), None
+    thread, module, parent_pid = _next_fork
+    if thread != get_ident():  # another thread forked since (or no note): look here, at a higher price
+        module, parent_pid = _forking_module(frame), os.getppid()
     origin = _ORIGIN_OF_FORKER.get(module or "", _agent.ORIGIN_FORK)
     agent.after_fork_in_child(origin, parent_pid)
     if module == "subprocess":
         agent.mute()  # the child execs a new program; if that is Python, it says hello itself
         return
     if agent.stacks is not None:
-        agent.stacks = stacks.after_fork(agent.stacks, child_file)
+        agent.stacks = stacks.after_fork(agent.stacks)
     if origin == _agent.ORIGIN_FORK:
         agent.announce(ev.ROLE_FORK)
         from mpscope.hooks import forkexit

@@ -240,94 +240,51 @@ def _on_started(process: "Any") -> None:
     agent = _agent.current()
     if agent is None:
         return
-    note = _fork_notes.get(get_ident())
-    if note is not None and note.process is process:
-        # Forked a moment ago (_prepare_fork) and the child is running: write little.
-        del _fork_notes[get_ident()]
-        notes, started = note.notes, note.started
-        pid = notes["pid"] = process._popen.pid
-        if note.child_file is not None:
-            os.close(note.child_file[0])  # the child's now
-        if note.lines is not None:
-            agent.emit_prepared(note.lines, pid)
-            return
+    popen = process._popen
+    notes = _notes.of(process)
+    started = notes.pop("started", None)  # prepared before the fork (_prepare_fork)
+    if started is not None:
+        global _next_fork_child
+        _next_fork_child = None
     else:
-        notes = _notes.of(process)
-        started = _announce_creation(agent, process, process._popen, notes, sys._getframe(2))
-        pid = notes["pid"] = process._popen.pid
-    if started.get("quiet") and "stacks" not in started:
+        started = _announce_creation(agent, process, popen, notes, sys._getframe(2))
+    pid = started["child_pid"] = notes["pid"] = popen.pid
+    if started.get("quiet"):
         describe_child = getattr(agent.stacks, "describe_child", None)
         if describe_child is not None:
-            started["stacks"] = describe_child(pid)  # the file the child registers (SignalDumps.after_fork)
-    started["child_pid"] = pid
+            started["stacks"] = describe_child(pid)
     agent.emit(ev.PROCESS_STARTED, started)
 
 
-def prepare_fork(launch_frame: "FrameType") -> "Optional[Tuple[int, str]]":
+def prepare_fork(launch_frame: "FrameType") -> None:
     """``forking.before_fork_in`` callback for ``popen_fork`` (see ``_prepare_fork``)."""
-    _drop_fork_note()  # even with the hook off: a child must never take an older note for its own
     if _start_hook.enabled:
-        return _start_hook.run(_prepare_fork, launch_frame)
-    return None
+        _start_hook.run(_prepare_fork, launch_frame)
 
 
-def _drop_fork_note() -> None:
-    """Forget this thread's note of an earlier fork (one that failed, or whose start() failed after it)."""
-    stale = _fork_notes.pop(get_ident(), None)
-    if stale is not None and stale.child_file is not None and stale.forker == os.getpid():
-        try:
-            os.close(stale.child_file[0])  # a note inherited from the parent is not ours to close
-        except OSError:
-            pass
-
-
-def _prepare_fork(launch_frame: "FrameType") -> "Optional[Tuple[int, str]]":
-    """Right before the fork start method forks: prepare process.created and process.started.
+def _prepare_fork(launch_frame: "FrameType") -> None:
+    """Right before the fork start method forks: send process.created and prepare process.started.
 
     After the fork, every memory page the parent writes while the child runs is
-    copied; the same work done a moment earlier costs nothing extra. So both
-    events are encoded now, but for the child's pid, and a quiet child's
-    stack-dump file is opened now too (returned, for the child to adopt).
-    ``_on_started`` then fills in the pid and writes both lines at once.
+    copied; the same work done a moment earlier costs nothing extra, so all that
+    is left for ``_on_started`` is the child's pid.
     """
     if launch_frame.f_code is not codes.launch_fork:
-        return None
+        return
     agent = _agent.current()
     local = launch_frame.f_locals
     process, popen = local.get("process_obj"), local.get("self")
     if agent is None or process is None or popen is None:
-        return None
+        return
+    global _next_fork_child
     notes = _notes.of(process)
-    created = _creation_fields(agent, process, popen, notes, launch_frame)
-    started = _started_fields(agent, notes)
-    notes["pid"] = 0  # the key exists: setting the pid after the fork only overwrites a value
-    child_file = None
-    if started.get("quiet") and agent.stacks is not None:
-        open_child_file = getattr(agent.stacks, "open_child_file", None)
-        child_file = open_child_file() if open_child_file is not None else None
-        if child_file is not None:
-            started["stacks"] = agent.stacks.describe_file(child_file[1])
-    # Without a file opened here, the child registers one named after its pid, known only after the fork.
-    lines = None
-    if child_file is not None or not started.get("quiet") or agent.stacks is None:
-        lines = agent.prepare([(ev.PROCESS_CREATED, created), (ev.PROCESS_STARTED, started)], "child_pid")
-    if lines is None:
-        agent.emit(ev.PROCESS_CREATED, created, urgent=False)  # leaves with process.started, in one write
-    _fork_notes[get_ident()] = _ForkNote(process, notes, started, lines, child_file)
-    return child_file
+    notes["started"] = _announce_creation(agent, process, popen, notes, launch_frame)
+    _next_fork_child = (get_ident(), process)
 
 
 def _announce_creation(agent: "_agent.Agent", process: "Any", popen: "Any", notes: "Dict[str, Any]",
                        start_frame: "Optional[FrameType]") -> "Dict[str, Any]":
     """Send process.created; the fields of process.started, but for the child's pid."""
-    created = _creation_fields(agent, process, popen, notes, start_frame)
-    agent.emit(ev.PROCESS_CREATED, created, urgent=False)  # leaves with process.started, in one write
-    return _started_fields(agent, notes)
-
-
-def _creation_fields(agent: "_agent.Agent", process: "Any", popen: "Any", notes: "Dict[str, Any]",
-                     start_frame: "Optional[FrameType]") -> "Dict[str, Any]":
-    """The fields of process.created (the process gets its ``proc`` id here)."""
     proc = new_proc_id()
     notes["proc"] = proc
     if "role" not in notes:  # constructed before mpscope was installed
@@ -352,12 +309,8 @@ def _creation_fields(agent: "_agent.Agent", process: "Any", popen: "Any", notes:
         if notes.get(key) is not None:
             created[key] = notes[key]
     _extend(extensions.before_created.get(notes["role"]), process, created)
-    return created
-
-
-def _started_fields(agent: "_agent.Agent", notes: "Dict[str, Any]") -> "Dict[str, Any]":
-    """The fields of process.started, but for the child's pid (and a quiet child's dump file)."""
-    started: "Dict[str, Any]" = {"proc": notes["proc"]}
+    agent.emit(ev.PROCESS_CREATED, created, urgent=False)  # leaves with process.started, in one write
+    started: "Dict[str, Any]" = {"proc": proc}
     if agent.quiet_role(notes["role"]):
         started["quiet"] = True  # the child decides alike (_announce_child)
     return started
@@ -413,33 +366,8 @@ def _on_child_begins(bootstrap_frame: "FrameType") -> None:
 
 #: This process's own Process object, once it is a child that began (``_on_child_begins``).
 _this_child: "Any" = None
-
-
-class _ForkNote:
-    """What the parent prepared for the child the fork start method is about to fork (``_prepare_fork``).
-
-    A forked child inherits the notes: that is how it learns its Process object
-    (``_forked_child``).
-    """
-
-    __slots__ = ("forker", "process", "notes", "started", "lines", "child_file")
-
-    def __init__(self, process: "Any", notes: "Dict[str, Any]", started: "Dict[str, Any]",
-                 lines: "Optional[bytes]", child_file: "Optional[Tuple[int, str]]") -> None:
-        self.forker = os.getpid()  # the process that forks
-        self.process = process
-        self.notes = notes
-        #: The fields of its process.started, but for the child's pid.
-        self.started = started
-        #: Its process.created and process.started, encoded but for the pid (``Agent.prepare``), or None.
-        self.lines = lines
-        #: The stack-dump file opened for it (descriptor, path), or None.
-        self.child_file = child_file
-
-
-#: By forking thread (the one a child keeps): the note of its fork in progress. By thread, so that
-#: two threads starting processes at once do not take (or close the file of) each other's note.
-_fork_notes: "Dict[int, _ForkNote]" = {}
+#: (forking thread, Process object): the child the fork start method is about to fork (``_prepare_fork``).
+_next_fork_child: "Optional[Tuple[int, Any]]" = None
 
 
 def _forked_child() -> "Any":
@@ -448,8 +376,10 @@ def _forked_child() -> "Any":
     Reading the bootstrap frame's ``f_locals`` instead would build a dictionary
     of its locals, writing to the pages of each: copies, in a forked child.
     """
-    note = _fork_notes.get(get_ident())
-    return note.process if note is not None else None
+    noted = _next_fork_child
+    if noted is None or noted[0] != get_ident():
+        return None
+    return noted[1]
 
 
 def _announce_child(agent: "_agent.Agent", process: "Any") -> None:
