@@ -6,6 +6,10 @@ import time
 
 
 def grandchild(started, done):
+    # A moment for its parent to report this start: a parent killed within the very moment of
+    # start() cannot, and its quiet child stays unknown until it reports itself at its end
+    # (docs/protocol.md, "Quiet children").
+    time.sleep(0.3)
     started.set()
     time.sleep(4)  # an orphan all this time: its parent was killed
     done.set()
