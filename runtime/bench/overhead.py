@@ -88,22 +88,31 @@ def main(argv: List[str]) -> int:
             for hooked in order:
                 times[case][hooked].append(measure(args.python, case, hooked))
         print("round %d/%d done" % (index + 1, args.rounds), flush=True)
-    rows = [["case", "plain (median)", "hooked (median)", "overhead", "goal"]]
+    rows = [["case", "plain (median)", "hooked (median)", "overhead", "goal", "spread plain / hooked"]]
     for case in args.cases:
         plain = statistics.median(times[case][False])
         hooked = statistics.median(times[case][True])
         overhead = (hooked / plain - 1.0) * 100.0
         goal = GOALS.get(case)
         verdict = "" if goal is None else ("<= %g %% %s" % (goal, "ok" if overhead <= goal else "MISSED"))
-        rows.append([DESCRIPTIONS.get(case, case), "%.3f s" % plain, "%.3f s" % hooked, "%+.1f %%" % overhead, verdict])
+        spread = "%.0f %% / %.0f %%" % (spread_percent(times[case][False]), spread_percent(times[case][True]))
+        rows.append([DESCRIPTIONS.get(case, case), "%.3f s" % plain, "%.3f s" % hooked, "%+.1f %%" % overhead, verdict,
+                     spread])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     print()
     for number, row in enumerate(rows):
         print("| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |")
         if number == 0:
             print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    print("\nload average after: %s" % load())
+    print("\nspread: (slowest - fastest round) / median, per column; an overhead well inside the")
+    print("plain spread is within this machine's round-to-round drift, not a measured cost.")
+    print("load average after: %s" % load())
     return 0
+
+
+def spread_percent(values: List[float]) -> float:
+    median = statistics.median(values)
+    return (max(values) - min(values)) / median * 100.0 if median > 0 else 0.0
 
 
 if __name__ == "__main__":
