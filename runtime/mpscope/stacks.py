@@ -158,13 +158,14 @@ class SignalDumps:
         self.fd = -1
 
     def describe(self) -> "Dict[str, Any]":
-        return {"via": VIA_SIGNAL, "signal": REQUEST_SIGNAL, "file": clip(self.path or "", ev.MAX_PATH),
-                "sigquit": bool(self.quit)}
+        return self._described(self.path or "")
 
     def describe_child(self, pid: int) -> "Dict[str, Any]":
         """How a quiet child will be asked: the file it registers at its start (it may fail to)."""
-        return {"via": VIA_SIGNAL, "signal": REQUEST_SIGNAL, "file": clip("%s%d.txt" % (self._child_prefix, pid), ev.MAX_PATH),
-                "sigquit": self.quit}
+        return self._described("%s%d.txt" % (self._child_prefix, pid))
+
+    def _described(self, path: str) -> "Dict[str, Any]":
+        return {"via": VIA_SIGNAL, "signal": REQUEST_SIGNAL, "file": clip(path, ev.MAX_PATH), "sigquit": bool(self.quit)}
 
     def on_stream_open(self, agent: "Any") -> None:
         pass
